@@ -1,0 +1,76 @@
+package dev.moagateway.api;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.moagateway.openai.ChatCompletionChunk;
+import dev.moagateway.openai.ErrorResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes chunks as OpenAI's server-sent events, each flushed as it comes. The stream always ends with
+ * {@code data: [DONE]}. A failure before anything was written propagates, so the client gets a real HTTP
+ * status; after that, it becomes an in-band {@code data: {"error": ...}} event, then {@code [DONE]}, so SDKs
+ * raise instead of showing a truncated answer as complete.
+ */
+final class EventStream {
+
+    private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+
+    static final String DONE = "data: [DONE]\n\n";
+    /** A comment line: every SSE client ignores it, and it keeps proxies and clients from timing out. */
+    static final String KEEP_ALIVE = ": keep-alive\n\n";
+
+    private final JsonMapper json;
+    private final Duration keepAliveInterval;
+
+    EventStream(JsonMapper json, Duration keepAliveInterval) {
+        this.json = json;
+        this.keepAliveInterval = keepAliveInterval;
+    }
+
+    Mono<ServerResponse> respond(Flux<ChatCompletionChunk> chunks) {
+        Flux<String> frames = frames(chunks);
+        return ServerResponse.ok()
+                .contentType(MediaType.TEXT_EVENT_STREAM)
+                .header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no")
+                .body((message, context) -> message.writeAndFlushWith(frames
+                        .map(frame -> Mono.just(message.bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8))))));
+    }
+
+    /**
+     * The frames to write: one {@code data:} event per chunk, then {@code [DONE]}; keep-alive comments at the
+     * configured interval until the first chunk, for the time the proposers work.
+     */
+    Flux<String> frames(Flux<ChatCompletionChunk> chunks) {
+        Flux<String> events = chunks.map(this::event).concatWith(Mono.just(DONE));
+        return Flux.defer(() -> {
+            AtomicBoolean written = new AtomicBoolean();
+            return events.publish(shared -> Flux.merge(shared, keepAlives().takeUntilOther(shared)))
+                    .doOnNext(frame -> written.set(true))
+                    .onErrorResume(failure -> written.get(), failure -> Flux.just(errorEvent(failure), DONE));
+        });
+    }
+
+    private Flux<String> keepAlives() {
+        return Flux.interval(keepAliveInterval).map(tick -> KEEP_ALIVE);
+    }
+
+    private String event(ChatCompletionChunk chunk) {
+        return "data: " + json.writeValueAsString(chunk) + "\n\n";
+    }
+
+    private String errorEvent(Throwable failure) {
+        ApiException error = ApiErrors.toApi(failure);
+        log.warn("Stream failed after it started: {}", failure.toString());
+        return "data: " + json.writeValueAsString(new ErrorResponse(error.detail())) + "\n\n";
+    }
+}

@@ -1,0 +1,34 @@
+package dev.moagateway.api;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.springframework.core.Ordered;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Gives every response an {@code x-request-id}: the caller's own when it sent a sane one, so logs on both
+ * sides join up, else a new one. Set first, so error responses carry it too.
+ */
+public final class RequestIdFilter implements WebFilter, Ordered {
+
+    public static final String HEADER = "x-request-id";
+    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String offered = exchange.getRequest().getHeaders().getFirst(HEADER);
+        String id = offered != null && SANE.matcher(offered).matches() ? offered
+                : "req_" + UUID.randomUUID().toString().replace("-", "");
+        exchange.getResponse().getHeaders().set(HEADER, id);
+        return chain.filter(exchange);
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.moagateway.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.moagateway.mixture.Mixture;
+import dev.moagateway.mixture.ModelCall;
+import dev.moagateway.upstream.ModelRef;
+import dev.moagateway.upstream.ProviderSettings;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything under {@code moa.*}. Each part checks itself as it is bound; this record checks what spans
+ * parts (a model naming a provider, a mixture id shadowing a provider) so a bad file stops the start with
+ * a message that names the key.
+ *
+ * @param apiKeys           keys clients must send as {@code Authorization: Bearer}; none means no auth
+ * @param providers         OpenAI-compatible endpoints by name; {@code demo} is built in
+ * @param models            mixtures by the model id clients ask for
+ * @param keepAliveInterval how often a stream that has nothing to send yet gets a keep-alive comment
+ * @param demo              the built-in simulated provider
+ */
+@ConfigurationProperties("moa")
+public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> providers,
+        Map<String, Mixture> models, @DefaultValue("10s") Duration keepAliveInterval, @DefaultValue Demo demo) {
+
+    public static final String DEMO_PROVIDER = "demo";
+
+    public MoaProperties {
+        apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(key -> !key.isBlank()).toList();
+        providers = providers == null ? Map.of() : new LinkedHashMap<>(providers);
+        models = models == null ? Map.of() : new LinkedHashMap<>(models);
+        if (providers.containsKey(DEMO_PROVIDER)) {
+            throw new IllegalArgumentException("moa.providers.demo: 'demo' is the built-in simulated provider; "
+                    + "give yours another name");
+        }
+        if (keepAliveInterval.isNegative() || keepAliveInterval.isZero()) {
+            throw new IllegalArgumentException("moa.keep-alive-interval must be positive, got " + keepAliveInterval);
+        }
+        List<String> problems = problems(providerNames(providers), models);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    /** The configured providers' names and the built-in one. */
+    public Set<String> providerNames() {
+        return providerNames(providers);
+    }
+
+    private static Set<String> providerNames(Map<String, ProviderSettings> providers) {
+        Set<String> names = new TreeSet<>(providers.keySet());
+        names.add(DEMO_PROVIDER);
+        return names;
+    }
+
+    private static List<String> problems(Set<String> providers, Map<String, Mixture> models) {
+        List<String> problems = new ArrayList<>();
+        models.forEach((id, mixture) -> {
+            ModelRef.parse(id)
+                    .filter(ref -> providers.contains(ref.provider()))
+                    .ifPresent(ref -> problems.add("moa.models." + id + ": the id collides with the model '"
+                            + ref.model() + "' of provider '" + ref.provider() + "'; choose an id without '"
+                            + ref.provider() + "/'"));
+            for (int l = 0; l < mixture.layers().size(); l++) {
+                List<ModelCall> proposers = mixture.layers().get(l).proposers();
+                for (int p = 0; p < proposers.size(); p++) {
+                    checkProvider("moa.models." + id + ".layers[" + l + "].proposers[" + p + "].model", proposers.get(p),
+                            providers, problems);
+                }
+            }
+            checkProvider("moa.models." + id + ".aggregator.model", mixture.aggregator(), providers, problems);
+        });
+        return problems;
+    }
+
+    private static void checkProvider(String key, ModelCall call, Set<String> providers, List<String> problems) {
+        String provider = call.ref().provider();
+        if (!providers.contains(provider)) {
+            problems.add(key + ": unknown provider '" + provider + "' in '" + call.model() + "' (providers: "
+                    + String.join(", ", providers) + ")");
+        }
+    }
+
+    /** @param speed divides the simulated models' delays: 1 is a realistic pace */
+    public record Demo(@DefaultValue("1.0") double speed) {
+
+        public Demo {
+            if (speed <= 0) {
+                throw new IllegalArgumentException("moa.demo.speed must be positive, got " + speed);
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.moagateway.demo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.moagateway.openai.ChatCompletion;
+import dev.moagateway.openai.ChatCompletionChunk;
+import dev.moagateway.openai.ChatCompletionRequest;
+import dev.moagateway.openai.ChatMessage;
+import dev.moagateway.openai.Choice;
+import dev.moagateway.openai.ChunkChoice;
+import dev.moagateway.upstream.Upstream;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.StringNode;
+
+/**
+ * The built-in {@code demo} provider: simulated models that run in-process, so the gateway shows a whole
+ * mixture with no key and no network. Each model name gets its own pace (a first-token delay and a delay
+ * per token) and writes deterministic text that quotes the references it was given, so the layers can be
+ * seen building on each other. It honours {@code max_tokens} and {@code stream_options.include_usage}.
+ */
+public final class DemoUpstream implements Upstream {
+
+    private final double speed;
+
+    /** {@code speed} divides every delay: 1 is a realistic pace, larger is faster (tests use 100). */
+    public DemoUpstream(double speed) {
+        this.speed = speed;
+    }
+
+    @Override
+    public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
+        return Mono.defer(() -> {
+            DemoAnswer answer = DemoAnswer.write(request);
+            DemoPace pace = DemoPace.of(request.model(), speed);
+            ChatCompletion completion = new ChatCompletion(answer.id(), ChatCompletion.OBJECT, now(), request.model(),
+                    List.of(new Choice(0, ChatMessage.of(ChatMessage.ASSISTANT, answer.text()), answer.finishReason(),
+                            null)),
+                    answer.usage(), null);
+            return Mono.just(completion).delayElement(pace.total(answer.tokens().size()));
+        });
+    }
+
+    @Override
+    public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
+        return Flux.defer(() -> {
+            DemoAnswer answer = DemoAnswer.write(request);
+            DemoPace pace = DemoPace.of(request.model(), speed);
+            long created = now();
+            Flux<ChatCompletionChunk> first = Mono.just(chunk(answer, created, request.model(),
+                    new ChatMessage(ChatMessage.ASSISTANT, stringNode(""), null), null))
+                    .delayElement(pace.firstToken())
+                    .flux();
+            Flux<ChatCompletionChunk> tokens = Flux.fromIterable(answer.tokens())
+                    .delayElements(pace.perToken())
+                    .map(token -> chunk(answer, created, request.model(), new ChatMessage(null, stringNode(token), null),
+                            null));
+            Flux<ChatCompletionChunk> last = Flux.just(chunk(answer, created, request.model(),
+                    new ChatMessage(null, null, null), answer.finishReason()));
+            Flux<ChatCompletionChunk> usage = request.includeUsage()
+                    ? Flux.just(ChatCompletionChunk.usage(answer.id(), created, request.model(), answer.usage()))
+                    : Flux.empty();
+            return Flux.concat(first, tokens, last, usage);
+        });
+    }
+
+    private static ChatCompletionChunk chunk(DemoAnswer answer, long created, String model, ChatMessage delta,
+            String finishReason) {
+        return new ChatCompletionChunk(answer.id(), ChatCompletionChunk.OBJECT, created, model,
+                List.of(new ChunkChoice(0, delta, finishReason, null)), null, null);
+    }
+
+    private static JsonNode stringNode(String text) {
+        return StringNode.valueOf(text);
+    }
+
+    private static long now() {
+        return Instant.now().getEpochSecond();
+    }
+
+    /** How fast one simulated model is, derived from its name so each model keeps its own character. */
+    record DemoPace(Duration firstToken, Duration perToken) {
+
+        static DemoPace of(String model, double speed) {
+            int hash = Math.abs(model.hashCode());
+            long firstMillis = 250 + hash % 450;
+            long perTokenMillis = 12 + (hash / 7) % 18;
+            return new DemoPace(Duration.ofNanos((long) (firstMillis * 1_000_000 / speed)),
+                    Duration.ofNanos((long) (perTokenMillis * 1_000_000 / speed)));
+        }
+
+        Duration total(int tokens) {
+            return firstToken.plus(perToken.multipliedBy(tokens));
+        }
+    }
+}

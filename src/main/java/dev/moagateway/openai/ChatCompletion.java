@@ -1,0 +1,35 @@
+package dev.moagateway.openai;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import tools.jackson.databind.JsonNode;
+
+/** A non-streaming chat completion ({@code "object": "chat.completion"}). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChatCompletion(String id, String object, Long created, String model, List<Choice> choices,
+        Usage usage, @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+    public static final String OBJECT = "chat.completion";
+
+    public ChatCompletion {
+        choices = choices == null ? List.of() : choices;
+        extra = extra == null ? new LinkedHashMap<>() : extra;
+    }
+
+    /** The text of the first choice, or an empty string when there is none. */
+    @JsonIgnore
+    public String firstText() {
+        return choices.isEmpty() || choices.get(0).message() == null ? "" : choices.get(0).message().text();
+    }
+
+    /** This completion under another identity and usage: how a mixture presents its aggregator's answer. */
+    public ChatCompletion restamped(String newId, long newCreated, String newModel, Usage newUsage) {
+        return new ChatCompletion(newId, OBJECT, newCreated, newModel, choices, newUsage, extra);
+    }
+}

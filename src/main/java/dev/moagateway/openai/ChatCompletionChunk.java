@@ -1,0 +1,47 @@
+package dev.moagateway.openai;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One streamed event ({@code "object": "chat.completion.chunk"}). The usage chunk, sent last and only on
+ * request, has {@code "choices": []}: the list is never null, so the key is never missing.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChatCompletionChunk(String id, String object, Long created, String model, List<ChunkChoice> choices,
+        Usage usage, @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+    public static final String OBJECT = "chat.completion.chunk";
+
+    public ChatCompletionChunk {
+        choices = choices == null ? List.of() : choices;
+        extra = extra == null ? new LinkedHashMap<>() : extra;
+    }
+
+    public static ChatCompletionChunk usage(String id, long created, String model, Usage usage) {
+        return new ChatCompletionChunk(id, OBJECT, created, model, List.of(), usage, null);
+    }
+
+    /** An upstream sends {@code {"error": {...}}} inside a 200 stream when it fails after the headers. */
+    @JsonIgnore
+    public JsonNode error() {
+        return extra.get("error");
+    }
+
+    @JsonIgnore
+    public boolean finishes() {
+        return choices.stream().anyMatch(choice -> choice.finishReason() != null);
+    }
+
+    /** This chunk under another identity, without usage: how a mixture relays its aggregator's tokens. */
+    public ChatCompletionChunk restamped(String newId, long newCreated, String newModel) {
+        return new ChatCompletionChunk(newId, OBJECT, newCreated, newModel, choices, null, extra);
+    }
+}

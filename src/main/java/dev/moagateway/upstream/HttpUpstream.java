@@ -1,0 +1,231 @@
+package dev.moagateway.upstream;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.moagateway.openai.ChatCompletion;
+import dev.moagateway.openai.ChatCompletionChunk;
+import dev.moagateway.openai.ChatCompletionRequest;
+import io.netty.channel.ChannelOption;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** An OpenAI-compatible provider reached over HTTP at {@code <base-url>/chat/completions}. */
+public final class HttpUpstream implements Upstream {
+
+    private static final String PATH = "/chat/completions";
+    private static final String DONE = "[DONE]";
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
+    };
+
+    private final String name;
+    private final WebClient client;
+    private final Timeouts timeouts;
+    private final JsonMapper json;
+
+    HttpUpstream(String name, WebClient client, Timeouts timeouts, JsonMapper json) {
+        this.name = name;
+        this.client = client;
+        this.timeouts = timeouts;
+        this.json = json;
+    }
+
+    /**
+     * A provider on the shared connection pool of {@code httpClient}, with its own connect timeout, base URL,
+     * key and headers. The key is the provider's: nothing of the inbound request's headers is sent.
+     */
+    public static HttpUpstream create(String name, ProviderSettings settings, WebClient.Builder builder,
+            HttpClient httpClient, JsonMapper json) {
+        HttpClient connector = httpClient.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) settings.timeouts().connect().toMillis());
+        WebClient client = builder.clone()
+                .baseUrl(settings.baseUrl())
+                .clientConnector(new ReactorClientHttpConnector(connector))
+                .defaultHeaders(headers -> {
+                    settings.headers().forEach(headers::set);
+                    if (settings.apiKey() != null) {
+                        headers.setBearerAuth(settings.apiKey());
+                    }
+                })
+                .build();
+        return new HttpUpstream(name, client, settings.timeouts(), json);
+    }
+
+    @Override
+    public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
+        String source = source(request);
+        return client.post()
+                .uri(PATH)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(request)
+                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
+                        ? response.bodyToMono(ChatCompletion.class)
+                        : rejection(source, response).flatMap(Mono::error))
+                .onErrorMap(failure -> !(failure instanceof UpstreamException), failure -> classify(source, failure))
+                .retryWhen(RetryPolicy.always())
+                .timeout(timeouts.total())
+                .onErrorMap(TimeoutException.class, timeout -> UpstreamException.timeout(source, "answer",
+                        timeouts.total()));
+    }
+
+    @Override
+    public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
+        String source = source(request);
+        return Flux.defer(() -> {
+            AtomicBoolean received = new AtomicBoolean();
+            Flux<ChatCompletionChunk> chunks = client.post()
+                    .uri(PATH)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .accept(MediaType.TEXT_EVENT_STREAM)
+                    .bodyValue(request)
+                    .exchangeToFlux(response -> response.statusCode().is2xxSuccessful()
+                            ? chunks(source, response)
+                            : rejection(source, response).flatMapMany(Flux::error))
+                    .onErrorMap(failure -> !(failure instanceof UpstreamException),
+                            failure -> classify(source, failure));
+            return chunks.doOnNext(chunk -> received.set(true))
+                    .retryWhen(RetryPolicy.untilStarted(received::get))
+                    .transform(stream -> withStreamTimeouts(source, stream, received));
+        });
+    }
+
+    /** The chunks of a 200 stream, up to {@code [DONE]}; a stream that stops before it finished is an error. */
+    private Flux<ChatCompletionChunk> chunks(String source, ClientResponse response) {
+        AtomicBoolean finished = new AtomicBoolean();
+        return response.bodyToFlux(EVENTS)
+                .filter(event -> event.data() != null)
+                .<ChatCompletionChunk>handle((event, sink) -> {
+                    if (DONE.equals(event.data().strip())) {
+                        finished.set(true);
+                        sink.complete();
+                        return;
+                    }
+                    ChatCompletionChunk chunk = decode(source, event.data(), sink);
+                    if (chunk != null) {
+                        finished.compareAndSet(false, chunk.finishes());
+                        sink.next(chunk);
+                    }
+                })
+                .concatWith(Mono.defer(() -> finished.get() ? Mono.empty()
+                        : Mono.error(UpstreamException.malformed(source, "ended the stream before it finished"))));
+    }
+
+    private ChatCompletionChunk decode(String source, String data, SynchronousSink<ChatCompletionChunk> sink) {
+        ChatCompletionChunk chunk;
+        try {
+            chunk = json.readValue(data, ChatCompletionChunk.class);
+        }
+        catch (JacksonException ex) {
+            sink.error(UpstreamException.malformed(source, "sent an event that is not a chunk: " + abbreviate(data)));
+            return null;
+        }
+        if (chunk.error() != null) {
+            sink.error(UpstreamException.malformed(source, "failed mid-stream: " + errorMessage(chunk.error(), data)));
+            return null;
+        }
+        return chunk;
+    }
+
+    /**
+     * First byte, then idle gaps, each capped by what is left of the whole call. Which wait ran out is told
+     * by whether a chunk had arrived and whether the deadline has passed.
+     */
+    private Flux<ChatCompletionChunk> withStreamTimeouts(String source, Flux<ChatCompletionChunk> chunks,
+            AtomicBoolean received) {
+        long deadline = System.nanoTime() + timeouts.total().toNanos();
+        return chunks
+                .timeout(Mono.delay(min(timeouts.firstByte(), timeouts.total())),
+                        chunk -> Mono.delay(min(timeouts.idle(), Duration.ofNanos(deadline - System.nanoTime()))))
+                .onErrorMap(TimeoutException.class, timeout -> {
+                    if (System.nanoTime() - deadline >= 0) {
+                        return UpstreamException.timeout(source, "end of stream", timeouts.total());
+                    }
+                    return received.get() ? UpstreamException.timeout(source, "next chunk", timeouts.idle())
+                            : UpstreamException.timeout(source, "first chunk", timeouts.firstByte());
+                });
+    }
+
+    private Mono<UpstreamException> rejection(String source, ClientResponse response) {
+        int status = response.statusCode().value();
+        Duration retryAfter = retryAfter(response.headers().asHttpHeaders());
+        return response.bodyToMono(String.class)
+                .defaultIfEmpty("")
+                .map(body -> UpstreamException.rejected(source, status, errorMessage(body), retryAfter));
+    }
+
+    private UpstreamException classify(String source, Throwable failure) {
+        if (failure instanceof org.springframework.core.codec.CodecException) {
+            return UpstreamException.malformed(source, "sent a response that is not a completion");
+        }
+        return UpstreamException.unreachable(source, failure);
+    }
+
+    /** The provider's {@code error.message} when the body is an OpenAI error, else the body's start. */
+    private String errorMessage(String body) {
+        try {
+            return errorMessage(json.readTree(body).path("error"), body);
+        }
+        catch (JacksonException ex) {
+            return abbreviate(body);
+        }
+    }
+
+    private static String errorMessage(JsonNode error, String fallback) {
+        if (error.isString()) {
+            return error.stringValue();
+        }
+        String message = error.path("message").asString("");
+        return message.isBlank() ? abbreviate(fallback) : message;
+    }
+
+    /** {@code retry-after-ms}, else {@code Retry-After} in seconds or as an HTTP date. */
+    static Duration retryAfter(HttpHeaders headers) {
+        try {
+            String millis = headers.getFirst("retry-after-ms");
+            if (millis != null) {
+                return Duration.ofMillis((long) Double.parseDouble(millis.strip()));
+            }
+            String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
+            if (value == null) {
+                return null;
+            }
+            if (value.strip().chars().allMatch(Character::isDigit)) {
+                return Duration.ofSeconds(Long.parseLong(value.strip()));
+            }
+            ZonedDateTime at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
+            Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+            return wait.isNegative() ? Duration.ZERO : wait;
+        }
+        catch (RuntimeException ex) {
+            return null;
+        }
+    }
+
+    private String source(ChatCompletionRequest request) {
+        return name + "/" + request.model();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String abbreviate(String text) {
+        String flat = text.strip().replaceAll("\\s+", " ");
+        return flat.length() <= 200 ? flat : flat.substring(0, 200) + "...";
+    }
+}
