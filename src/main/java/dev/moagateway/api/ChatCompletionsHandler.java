@@ -47,13 +47,13 @@ public final class ChatCompletionsHandler {
     private Mono<ServerResponse> answer(ChatCompletionRequest request) {
         Mixture mixture = mixtures.find(request.model()).orElse(null);
         if (mixture != null) {
-            return request.isStream() ? events.respond(runner.stream(mixture, request))
+            return request.streamed() ? events.respond(runner.stream(mixture, request))
                     : json(runner.complete(mixture, request));
         }
         ModelRef ref = ModelRef.parse(request.model()).orElseThrow(() -> ApiException.modelNotFound(request.model()));
         Upstream upstream = upstreams.find(ref.provider()).orElseThrow(() -> ApiException.modelNotFound(request.model()));
         ChatCompletionRequest forwarded = request.withModel(ref.model());
-        return request.isStream() ? events.respond(upstream.stream(forwarded)) : json(upstream.complete(forwarded));
+        return request.streamed() ? events.respond(upstream.stream(forwarded)) : json(upstream.complete(forwarded));
     }
 
     private static Mono<ServerResponse> json(Mono<?> completion) {

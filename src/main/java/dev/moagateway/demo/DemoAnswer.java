@@ -81,7 +81,7 @@ record DemoAnswer(String id, String text, List<String> tokens, String finishReas
     private static List<String> references(List<ChatMessage> messages) {
         List<String> found = new ArrayList<>();
         for (ChatMessage message : messages) {
-            if (message.isInstruction()) {
+            if (message.givesInstructions()) {
                 Matcher matcher = REFERENCE.matcher(message.text());
                 while (matcher.find()) {
                     found.add(matcher.group(2));

@@ -39,7 +39,7 @@ public final class AggregationPrompt {
         }
         String block = INSTRUCTION + "\n\n" + render(references);
         List<ChatMessage> messages = new ArrayList<>(conversation);
-        if (!messages.isEmpty() && messages.get(0).isInstruction()) {
+        if (!messages.isEmpty() && messages.get(0).givesInstructions()) {
             messages.set(0, messages.get(0).withAppendedText(block));
         }
         else {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +22,6 @@ public record ChatCompletion(String id, String object, Long created, String mode
     }
 
     /** The text of the first choice, or an empty string when there is none. */
-    @JsonIgnore
     public String firstText() {
         return choices.isEmpty() || choices.get(0).message() == null ? "" : choices.get(0).message().text();
     }

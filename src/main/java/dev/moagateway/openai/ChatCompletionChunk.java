@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
@@ -30,12 +29,10 @@ public record ChatCompletionChunk(String id, String object, Long created, String
     }
 
     /** An upstream sends {@code {"error": {...}}} inside a 200 stream when it fails after the headers. */
-    @JsonIgnore
     public JsonNode error() {
         return extra.get("error");
     }
 
-    @JsonIgnore
     public boolean finishes() {
         return choices.stream().anyMatch(choice -> choice.finishReason() != null);
     }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -37,12 +36,10 @@ public record ChatCompletionRequest(
         return new ChatCompletionRequest(model, messages, null, null, null, null, null, null, null, null);
     }
 
-    @JsonIgnore
-    public boolean isStream() {
+    public boolean streamed() {
         return Boolean.TRUE.equals(stream);
     }
 
-    @JsonIgnore
     public boolean includeUsage() {
         return streamOptions != null && Boolean.TRUE.equals(streamOptions.includeUsage());
     }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
@@ -36,8 +35,7 @@ public record ChatMessage(String role, JsonNode content,
         return new ChatMessage(role, StringNode.valueOf(text), null);
     }
 
-    @JsonIgnore
-    public boolean isInstruction() {
+    public boolean givesInstructions() {
         return SYSTEM.equals(role) || DEVELOPER.equals(role);
     }
 

@@ -1,0 +1,128 @@
+package dev.moagateway.testing;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * The gateway on a random port with the mixtures of {@code application-fake.yml}, over one WireMock upstream
+ * shared by every test class (so they share one application context too). Stubs answer by model name.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("fake")
+public abstract class GatewayTest {
+
+    protected static final WireMockServer upstream = startUpstream();
+    protected static final String API_KEY = "sk-test";
+    private static final String PATH = "/v1/chat/completions";
+
+    protected final JsonMapper json = JsonMapper.builder().build();
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void upstreamUrl(DynamicPropertyRegistry registry) {
+        registry.add("fake.base-url", () -> upstream.baseUrl() + "/v1");
+    }
+
+    private static WireMockServer startUpstream() {
+        WireMockServer server = new WireMockServer(options().dynamicPort().containerThreads(64));
+        server.start();
+        return server;
+    }
+
+    @BeforeEach
+    void resetUpstream() {
+        upstream.resetAll();
+    }
+
+    protected String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    protected WebTestClient web() {
+        return WebTestClient.bindToServer()
+                .baseUrl(baseUrl())
+                .responseTimeout(Duration.ofSeconds(20))
+                .defaultHeader("Authorization", "Bearer " + API_KEY)
+                .build();
+    }
+
+    /** The official SDK, with its own retries off so each test sees the gateway's answer as it is. */
+    protected OpenAIClient sdk() {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(baseUrl() + "/v1")
+                .apiKey(API_KEY)
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(20))
+                .build();
+    }
+
+    protected static void answer(String model, String text, int promptTokens, int completionTokens) {
+        upstream.stubFor(post(urlEqualTo(PATH))
+                .withRequestBody(matchingJsonPath("$.model", equalTo(model)))
+                .willReturn(okJson(UpstreamBodies.completion(model, text, promptTokens, completionTokens))));
+    }
+
+    protected static void streamAnswer(String model, List<String> tokens, int promptTokens) {
+        upstream.stubFor(post(urlEqualTo(PATH))
+                .atPriority(1)
+                .withRequestBody(matchingJsonPath("$.model", equalTo(model)))
+                .withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
+                .willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+                        .withBody(UpstreamBodies.stream(model, tokens, promptTokens))));
+    }
+
+    protected static void fail(String model, int status, String body) {
+        upstream.stubFor(post(urlEqualTo(PATH))
+                .atPriority(0)
+                .withRequestBody(matchingJsonPath("$.model", equalTo(model)))
+                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
+    }
+
+    /** Every request the upstream got for {@code model}, as JSON, oldest first. */
+    protected List<JsonNode> requestsFor(String model) {
+        return upstream.findAll(postRequestedFor(urlEqualTo(PATH))
+                        .withRequestBody(matchingJsonPath("$.model", equalTo(model))))
+                .stream()
+                .map(LoggedRequest::getBodyAsString)
+                .map(json::readTree)
+                .toList();
+    }
+
+    protected List<LoggedRequest> loggedRequestsFor(String model) {
+        return upstream.findAll(postRequestedFor(urlEqualTo(PATH))
+                .withRequestBody(matchingJsonPath("$.model", equalTo(model))));
+    }
+
+    protected JsonNode onlyRequestFor(String model) {
+        List<JsonNode> requests = requestsFor(model);
+        if (requests.size() != 1) {
+            throw new AssertionError("expected one request for " + model + ", got " + requests.size());
+        }
+        return requests.get(0);
+    }
+}
