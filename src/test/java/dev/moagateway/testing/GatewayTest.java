@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -30,7 +31,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * The gateway on a random port with the mixtures of {@code application-fake.yml}, over one WireMock upstream
  * shared by every test class (so they share one application context too). Stubs answer by model name.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        // The user's application.yml in the working directory is not part of the tests' configuration.
+        properties = "spring.config.location=classpath:/")
 @ActiveProfiles("fake")
 public abstract class GatewayTest {
 
@@ -97,10 +100,19 @@ public abstract class GatewayTest {
     }
 
     protected static void fail(String model, int status, String body) {
+        respond(model, aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body));
+    }
+
+    /** Answers every request for {@code model}, streamed or not, with {@code response}. */
+    protected static void respond(String model, ResponseDefinitionBuilder response) {
         upstream.stubFor(post(urlEqualTo(PATH))
                 .atPriority(0)
                 .withRequestBody(matchingJsonPath("$.model", equalTo(model)))
-                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
+                .willReturn(response));
+    }
+
+    protected static ResponseDefinitionBuilder events(List<String> data) {
+        return aResponse().withHeader("Content-Type", "text/event-stream").withBody(UpstreamBodies.events(data));
     }
 
     /** Every request the upstream got for {@code model}, as JSON, oldest first. */
