@@ -38,6 +38,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 public abstract class GatewayTest {
 
     protected static final WireMockServer upstream = startUpstream();
+    protected static final ScriptedUpstream scripted = new ScriptedUpstream();
     protected static final String API_KEY = "sk-test";
     private static final String PATH = "/v1/chat/completions";
 
@@ -49,6 +50,7 @@ public abstract class GatewayTest {
     @DynamicPropertySource
     static void upstreamUrl(DynamicPropertyRegistry registry) {
         registry.add("fake.base-url", () -> upstream.baseUrl() + "/v1");
+        registry.add("scripted.base-url", scripted::baseUrl);
     }
 
     private static WireMockServer startUpstream() {
@@ -60,6 +62,7 @@ public abstract class GatewayTest {
     @BeforeEach
     void resetUpstream() {
         upstream.resetAll();
+        scripted.reset();
     }
 
     protected String baseUrl() {

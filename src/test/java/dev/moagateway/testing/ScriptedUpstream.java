@@ -1,0 +1,114 @@
+package dev.moagateway.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A Reactor Netty upstream for what WireMock cannot script: timing, and connections that stay open. It
+ * behaves by the model's name prefix and counts the requests it is serving and those whose caller left.
+ * <ul>
+ * <li>{@code hang...}: accepts the request and never answers.</li>
+ * <li>{@code trickle...}: streams a token every 100 ms, 300 of them.</li>
+ * <li>{@code quick...}: answers at once; a stream has 20 tokens 2 ms apart.</li>
+ * </ul>
+ */
+public final class ScriptedUpstream {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicInteger abandoned = new AtomicInteger();
+    private final Queue<String> models = new ConcurrentLinkedQueue<>();
+    private final DisposableServer server;
+
+    public ScriptedUpstream() {
+        this.server = HttpServer.create()
+                .host("127.0.0.1")
+                .port(0)
+                .handle((request, response) -> serve(request, response)
+                        .doOnSubscribe(subscription -> active.incrementAndGet())
+                        .doFinally(signal -> {
+                            active.decrementAndGet();
+                            // A caller that leaves cancels a pending answer (a stream counts in sse()).
+                            if (signal == SignalType.CANCEL) {
+                                abandoned.incrementAndGet();
+                            }
+                        }))
+                .bindNow();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port() + "/v1";
+    }
+
+    /** Requests being served now. */
+    public int active() {
+        return active.get();
+    }
+
+    /** Requests whose caller went away before they were answered. */
+    public int abandoned() {
+        return abandoned.get();
+    }
+
+    public List<String> models() {
+        return List.copyOf(models);
+    }
+
+    public void reset() {
+        models.clear();
+    }
+
+    private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {
+        return request.receive().aggregate().asString().flatMap(body -> {
+            JsonNode call = json.readTree(body);
+            String model = call.path("model").asString();
+            boolean stream = call.path("stream").asBoolean(false);
+            models.add(model);
+            if (model.startsWith("hang")) {
+                return Mono.never();
+            }
+            if (model.startsWith("trickle")) {
+                return sse(response, model, 300, Duration.ofMillis(100));
+            }
+            if (stream) {
+                return sse(response, model, 20, Duration.ofMillis(2));
+            }
+            return response.status(HttpResponseStatus.OK)
+                    .header("Content-Type", "application/json")
+                    .sendString(Mono.just(UpstreamBodies.completion(model, model + " answers.", 10, 3)))
+                    .then();
+        });
+    }
+
+    private Mono<Void> sse(HttpServerResponse response, String model, int tokens, Duration gap) {
+        Flux<String> events = Flux.concat(
+                Mono.just(UpstreamBodies.event(UpstreamBodies.chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null))),
+                Flux.fromStream(IntStream.range(0, tokens).boxed())
+                        .delayElements(gap)
+                        .map(i -> UpstreamBodies.event(UpstreamBodies.chunk(model, "{\"content\":\"t" + i + " \"}", null))),
+                Flux.just(UpstreamBodies.event(UpstreamBodies.chunk(model, "{}", "\"stop\"")),
+                        UpstreamBodies.event(UpstreamBodies.usageChunk(model, 10, tokens)),
+                        "data: [DONE]\n\n"))
+                .doOnCancel(abandoned::incrementAndGet);
+        return response.status(HttpResponseStatus.OK)
+                .header("Content-Type", "text/event-stream")
+                .sendString(events, StandardCharsets.UTF_8)
+                .then();
+    }
+}
