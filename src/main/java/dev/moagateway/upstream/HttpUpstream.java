@@ -104,15 +104,19 @@ public final class HttpUpstream implements Upstream {
         });
     }
 
-    /** The chunks of a 200 stream, up to {@code [DONE]}; a stream that stops before it finished is an error. */
+    /**
+     * The chunks of a 200 stream, up to {@code [DONE]}; a stream that stops before it finished is an error.
+     * The body is read to its end rather than cancelled at {@code [DONE]}, so the connection goes back to the pool.
+     */
     private Flux<ChatCompletionChunk> chunks(String source, ClientResponse response) {
+        AtomicBoolean done = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();
         return response.bodyToFlux(EVENTS)
-                .filter(event -> event.data() != null)
+                .filter(event -> event.data() != null && !done.get())
                 .<ChatCompletionChunk>handle((event, sink) -> {
                     if (DONE.equals(event.data().strip())) {
+                        done.set(true);
                         finished.set(true);
-                        sink.complete();
                         return;
                     }
                     ChatCompletionChunk chunk = decode(source, event.data(), sink);
