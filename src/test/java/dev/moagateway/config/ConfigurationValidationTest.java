@@ -1,0 +1,123 @@
+package dev.moagateway.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A bad configuration stops the start with a message that names the key. */
+class ConfigurationValidationTest {
+
+    private static final String LAYER = "moa.models.m.layers[0].proposers[0].model=demo/a";
+    private static final String AGGREGATOR = "moa.models.m.aggregator.model=demo/b";
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withUserConfiguration(PropertiesOnly.class);
+
+    @Test
+    void aValidMixtureBinds() {
+        runner.withPropertyValues(LAYER, AGGREGATOR, "moa.providers.up.base-url=http://localhost:1/v1",
+                        "moa.models.m.layers[0].proposers[1].model=up/org/model-7b",
+                        "moa.models.m.layers[0].proposers[1].temperature=0.3",
+                        "moa.providers.up.timeouts.idle=3s")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    MoaProperties properties = context.getBean(MoaProperties.class);
+                    assertThat(properties.models().get("m").layers().get(0).proposers()).hasSize(2);
+                    assertThat(properties.models().get("m").layers().get(0).minProposers()).isEqualTo(1);
+                    assertThat(properties.providers().get("up").timeouts().idle()).hasSeconds(3);
+                    assertThat(properties.providers().get("up").timeouts().connect()).hasSeconds(5);
+                    assertThat(properties.providerNames()).containsExactly("demo", "up");
+                });
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            moa.models.m.layers[0].proposers[0].model=nope/x                  | unknown provider 'nope'  | moa.models.m.layers[0].proposers[0].model
+            moa.models.m.aggregator.model=elsewhere/x                         | unknown provider 'elsewhere' | moa.models.m.aggregator.model
+            moa.models.m.aggregator.model=no-slash                            | must be 'provider/model' | moa.models.m
+            moa.models.m.layers[0].min-proposers=2                            | min-proposers            | moa.models.m
+            moa.providers.up.base-url=not a url                               | base-url                 | moa.providers.up
+            moa.providers.up.base-url=ftp://host/v1                           | absolute http(s) URL     | moa.providers.up
+            moa.providers.up.timeouts.total=0s                                | timeouts.total           | moa.providers.up
+            moa.providers.demo.base-url=http://localhost/v1                   | built-in                 | moa.providers.demo
+            """)
+    void aBadValueIsRefusedNamingItsKey(String override, String problem, String key) {
+        List<String> properties = new ArrayList<>(List.of(LAYER, AGGREGATOR));
+        properties.removeIf(property -> property.startsWith(override.substring(0, override.indexOf('='))));
+        properties.add(override);
+
+        assertStartFails(properties, problem, key);
+    }
+
+    @Test
+    void aMixtureWithoutLayersIsRefused() {
+        assertStartFails(List.of(AGGREGATOR), "at least one layer", "moa.models.m");
+    }
+
+    @Test
+    void aMixtureWithoutAggregatorIsRefused() {
+        assertStartFails(List.of(LAYER), "needs an aggregator", "moa.models.m");
+    }
+
+    @Test
+    void anEmptyLayerIsRefused() {
+        assertStartFails(List.of(AGGREGATOR, "moa.models.m.layers[0].min-proposers=1"), "at least one proposer",
+                "moa.models.m.layers[0]");
+    }
+
+    @Test
+    void aMixtureIdThatShadowsAProvidersModelIsRefused() {
+        assertStartFails(List.of("moa.models[demo/fast].layers[0].proposers[0].model=demo/a",
+                "moa.models[demo/fast].aggregator.model=demo/b"), "collides", "moa.models.demo/fast");
+    }
+
+    @Test
+    void theShippedApplicationYmlBindsWithEveryPresetOn() {
+        new ApplicationContextRunner()
+                .withInitializer(new ConfigDataApplicationContextInitializer())
+                .withUserConfiguration(PropertiesOnly.class)
+                .withPropertyValues("spring.config.location=file:application.yml",
+                        "spring.profiles.active=together,openai,groq,openrouter,ollama",
+                        "TOGETHER_API_KEY=sk-together-secret")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    MoaProperties properties = context.getBean(MoaProperties.class);
+                    assertThat(properties.models()).containsKeys("moa-demo", "together-moa-lite", "openai-self-moa",
+                            "groq-moa", "openrouter-moa", "ollama");
+                    assertThat(properties.providerNames())
+                            .containsExactlyInAnyOrder("demo", "together", "openai", "groq", "openrouter", "ollama");
+                    assertThat(properties.providers().get("together").apiKey()).isEqualTo("sk-together-secret");
+                    assertThat(properties.providers().get("together").toString()).doesNotContain("sk-together-secret");
+                });
+    }
+
+    private void assertStartFails(List<String> properties, String problem, String key) {
+        runner.withPropertyValues(properties.toArray(String[]::new)).run(context -> {
+            assertThat(context).hasFailed();
+            String messages = messages(context.getStartupFailure());
+            assertThat(messages).contains(problem).contains(key);
+        });
+    }
+
+    private static String messages(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            text.append(cause.getMessage()).append('\n');
+        }
+        return text.toString();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(MoaProperties.class)
+    static class PropertiesOnly {
+    }
+}

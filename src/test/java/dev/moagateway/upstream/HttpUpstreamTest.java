@@ -1,0 +1,135 @@
+package dev.moagateway.upstream;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.moagateway.openai.ChatCompletionRequest;
+import dev.moagateway.openai.ChatMessage;
+import dev.moagateway.testing.UpstreamBodies;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HttpUpstreamTest {
+
+    private static final WireMockServer server = new WireMockServer(options().dynamicPort());
+    private static final String PATH = "/v1/chat/completions";
+    private final ChatCompletionRequest request = ChatCompletionRequest.of("m", List.of(ChatMessage.of("user", "Hi")));
+    private HttpUpstream upstream;
+
+    @BeforeEach
+    void start() {
+        if (!server.isRunning()) {
+            server.start();
+        }
+        server.resetAll();
+        ProviderSettings settings = new ProviderSettings(server.baseUrl() + "/v1", "sk-up", null,
+                new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(5)));
+        upstream = HttpUpstream.create("up", settings, WebClient.builder(), HttpClient.create(),
+                JsonMapper.builder().build());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+    }
+
+    @Test
+    void retriesARateLimitAfterTheWaitItAsksFor() {
+        server.stubFor(post(urlEqualTo(PATH)).inScenario("limit").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")).willSetStateTo("open"));
+        server.stubFor(post(urlEqualTo(PATH)).inScenario("limit").whenScenarioStateIs("open")
+                .willReturn(okJson(UpstreamBodies.completion("m", "Done.", 1, 1))));
+
+        long start = System.nanoTime();
+        StepVerifier.create(upstream.complete(request))
+                .assertNext(completion -> assertThat(completion.firstText()).isEqualTo("Done."))
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        server.verify(2, postRequestedFor(urlEqualTo(PATH)));
+    }
+
+    @Test
+    void aClientErrorIsNotRetried() {
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(400)
+                .withBody(UpstreamBodies.error("bad field", "invalid_request_error"))));
+
+        StepVerifier.create(upstream.complete(request))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(UpstreamException.class, up -> {
+                    assertThat(up.status()).isEqualTo(400);
+                    assertThat(up.getMessage()).isEqualTo("up/m returned HTTP 400: bad field");
+                }))
+                .verify(Duration.ofSeconds(5));
+        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+    }
+
+    @Test
+    void serverErrorsAreRetriedTwiceThenReported() {
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(503).withBody("<html>busy</html>")));
+
+        StepVerifier.create(upstream.complete(request))
+                .expectErrorMessage("up/m returned HTTP 503: <html>busy</html>")
+                .verify(Duration.ofSeconds(5));
+        server.verify(3, postRequestedFor(urlEqualTo(PATH)));
+    }
+
+    @Test
+    void aStreamThatStallsAfterItsFirstChunkTimesOutAndIsNotRetried() {
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+                .withChunkedDribbleDelay(2, 3000)
+                .withBody(UpstreamBodies.stream("m", List.of("a", "b", "c"), 1))));
+
+        StepVerifier.create(upstream.stream(request.asStreamWithUsage()))
+                .thenConsumeWhile(chunk -> true)
+                .expectErrorSatisfies(error -> assertThat(error.getMessage()).contains("timed out"))
+                .verify(Duration.ofSeconds(5));
+        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+    }
+
+    @Test
+    void aConnectionRefusedIsUnreachable() {
+        ProviderSettings nowhere = new ProviderSettings("http://127.0.0.1:1/v1", null, null,
+                new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5)));
+        HttpUpstream closed = HttpUpstream.create("gone", nowhere, WebClient.builder(), HttpClient.create(),
+                JsonMapper.builder().build());
+
+        StepVerifier.create(closed.complete(request))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(UpstreamException.class,
+                        up -> assertThat(up.kind()).isEqualTo(UpstreamException.Kind.UNREACHABLE)))
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void retryAfterIsReadInMillisecondsSecondsOrAsADate() {
+        HttpHeaders headers = new HttpHeaders();
+        assertThat(HttpUpstream.retryAfter(headers)).isNull();
+        headers.set("Retry-After", "7");
+        assertThat(HttpUpstream.retryAfter(headers)).hasSeconds(7);
+        headers.set("retry-after-ms", "250");
+        assertThat(HttpUpstream.retryAfter(headers)).hasMillis(250);
+        headers.remove("retry-after-ms");
+        headers.set("Retry-After", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().plusSeconds(30)));
+        assertThat(HttpUpstream.retryAfter(headers)).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(31));
+        headers.set("Retry-After", "soon");
+        assertThat(HttpUpstream.retryAfter(headers)).isNull();
+    }
+}
