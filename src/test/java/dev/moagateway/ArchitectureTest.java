@@ -1,0 +1,40 @@
+package dev.moagateway;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/** Packages are parts of the product, and their edges point one way. */
+class ArchitectureTest {
+
+    private final JavaClasses classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.moagateway");
+
+    @Test
+    void edgesPointOneWay() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("config").definedBy("dev.moagateway.config..")
+                .layer("api").definedBy("dev.moagateway.api..")
+                .layer("mixture").definedBy("dev.moagateway.mixture..")
+                .layer("demo").definedBy("dev.moagateway.demo..")
+                .layer("upstream").definedBy("dev.moagateway.upstream..")
+                .layer("openai").definedBy("dev.moagateway.openai..")
+                .whereLayer("config").mayNotBeAccessedByAnyLayer()
+                .whereLayer("api").mayOnlyBeAccessedByLayers("config")
+                .whereLayer("demo").mayOnlyBeAccessedByLayers("config")
+                .whereLayer("mixture").mayOnlyBeAccessedByLayers("api", "config")
+                .whereLayer("upstream").mayOnlyBeAccessedByLayers("mixture", "api", "demo", "config")
+                .check(classes);
+    }
+
+    @Test
+    void thereAreNoCycles() {
+        slices().matching("dev.moagateway.(*)..").should().beFreeOfCycles().check(classes);
+    }
+}
