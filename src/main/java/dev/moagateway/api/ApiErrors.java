@@ -1,6 +1,7 @@
 package dev.moagateway.api;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 import dev.moagateway.mixture.QuorumException;
@@ -12,6 +13,7 @@ import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /** Turns any failure into what the client is told. Nothing internal (a class name, a trace) gets out. */
 final class ApiErrors {
@@ -92,7 +94,28 @@ final class ApiErrors {
         if (param.isEmpty()) {
             return ApiException.invalidRequest(null, "The request body must be a JSON object.");
         }
-        return ApiException.invalidRequest(param, "Invalid type for '" + param + "'.");
+        return ApiException.invalidRequest(param, "Invalid type for '" + param + "'" + expected(json) + ".");
+    }
+
+    /** What the field should have been, in JSON's words rather than Java's. */
+    private static String expected(JacksonException json) {
+        Class<?> type = json instanceof MismatchedInputException mismatch ? mismatch.getTargetType() : null;
+        if (type == null) {
+            return "";
+        }
+        if (Number.class.isAssignableFrom(type)) {
+            return ": expected a number";
+        }
+        if (type == Boolean.class) {
+            return ": expected a boolean";
+        }
+        if (type == String.class) {
+            return ": expected a string";
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return ": expected an array";
+        }
+        return type.isRecord() ? ": expected an object" : "";
     }
 
     /** {@code messages[0].role}: the field that was wrong, as the client wrote it. */

@@ -85,9 +85,9 @@ public final class DemoUpstream implements Upstream {
     record DemoPace(Duration firstToken, Duration perToken) {
 
         static DemoPace of(String model, double speed) {
-            int hash = Math.abs(model.hashCode());
-            long firstMillis = 250 + hash % 450;
-            long perTokenMillis = 12 + (hash / 7) % 18;
+            int hash = model.hashCode();
+            long firstMillis = 250 + Math.floorMod(hash, 450);
+            long perTokenMillis = 12 + Math.floorMod(hash / 7, 18);
             return new DemoPace(Duration.ofNanos((long) (firstMillis * 1_000_000 / speed)),
                     Duration.ofNanos((long) (perTokenMillis * 1_000_000 / speed)));
         }

@@ -2,7 +2,6 @@ package dev.moagateway.mixture;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -39,7 +38,7 @@ public final class MixtureRunner {
     public Mono<ChatCompletion> complete(Mixture mixture, ChatCompletionRequest request) {
         return draft(mixture, request).flatMap(drafts -> upstream(mixture.aggregator())
                 .complete(aggregatorRequest(mixture, request, drafts))
-                .map(answer -> answer.restamped(newId(), now(), request.model(), drafts.usage().plus(answer.usage()))));
+                .map(answer -> answer.restamped(ChatCompletion.newId(), now(), request.model(), drafts.usage().plus(answer.usage()))));
     }
 
     /**
@@ -51,7 +50,7 @@ public final class MixtureRunner {
     }
 
     private Flux<ChatCompletionChunk> streamAnswer(Mixture mixture, ChatCompletionRequest request, Drafts drafts) {
-        String id = newId();
+        String id = ChatCompletion.newId();
         long created = now();
         // Some servers repeat a running total on every chunk: the last usage seen is the call's usage.
         AtomicReference<Usage> aggregatorUsage = new AtomicReference<>(Usage.ZERO);
@@ -126,10 +125,6 @@ public final class MixtureRunner {
     private Upstream upstream(ModelCall call) {
         return upstreams.find(call.ref().provider())
                 .orElseThrow(() -> new IllegalStateException("No provider '" + call.ref().provider() + "'"));
-    }
-
-    private static String newId() {
-        return "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
     }
 
     private static long now() {

@@ -3,6 +3,7 @@ package dev.moagateway.openai;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
@@ -15,6 +16,15 @@ public record ChatCompletion(String id, String object, Long created, String mode
         Usage usage, @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public static final String OBJECT = "chat.completion";
+
+    /**
+     * A new {@code chatcmpl-} id of 32 hex digits. Ids need to be unique, not secret, so a fast generator
+     * serves (a SecureRandom may block on its entropy source, which an event loop must never do).
+     */
+    public static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return "chatcmpl-%016x%016x".formatted(random.nextLong(), random.nextLong());
+    }
 
     public ChatCompletion {
         choices = choices == null ? List.of() : choices;

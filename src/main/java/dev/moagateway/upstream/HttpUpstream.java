@@ -76,6 +76,11 @@ public final class HttpUpstream implements Upstream {
                 .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
                         ? response.bodyToMono(ChatCompletion.class)
                         : rejection(source, response).flatMap(Mono::error))
+                .switchIfEmpty(Mono.error(() -> UpstreamException.malformed(source, "sent an empty response")))
+                .flatMap(completion -> completion.extra().containsKey("error")
+                        ? Mono.error(UpstreamException.malformed(source, "answered with an error: "
+                                + errorMessage(completion.extra().get("error"), "")))
+                        : Mono.just(completion))
                 .onErrorMap(failure -> !(failure instanceof UpstreamException), failure -> classify(source, failure))
                 .retryWhen(RetryPolicy.always())
                 .timeout(timeouts.total())

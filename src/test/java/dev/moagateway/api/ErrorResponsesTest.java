@@ -28,12 +28,12 @@ class ErrorResponsesTest extends GatewayTest {
             [1,2,3]                                          | 400 |          | JSON object
             {"model":"duo"}                                  | 400 | messages | 'messages'
             {"model":"duo","messages":[]}                    | 400 | messages | at least one
-            {"model":"duo","messages":"Hello"}               | 400 | messages | Invalid type
+            {"model":"duo","messages":"Hello"}               | 400 | messages | expected an array
             {"model":"duo","messages":[{"content":"Hi"}]}    | 400 | messages[0].role | role
             {"messages":[{"role":"user","content":"Hi"}]}    | 400 | model    | model
-            {"model":"duo","messages":[{"role":"user","content":"Hi"}],"temperature":"hot"} | 400 | temperature | Invalid type
+            {"model":"duo","messages":[{"role":"user","content":"Hi"}],"temperature":"hot"} | 400 | temperature | expected a number
             {"model":"duo","messages":[{"role":"user","content":"Hi"}],"max_tokens":[1]}    | 400 | max_tokens  | Invalid type
-            {"model":"duo","messages":[{"role":"user","content":"Hi"}],"stream":{}}          | 400 | stream      | Invalid type
+            {"model":"duo","messages":[{"role":"user","content":"Hi"}],"stream":{}}          | 400 | stream      | expected a boolean
             {"model":"duo","messages":[{"role":"user","content":"Hi"}],"stream_options":{"include_usage":"x"}} | 400 | stream_options.include_usage | Invalid type
             {"model":"gpt-17","messages":[{"role":"user","content":"Hi"}]}   | 404 | model | does not exist
             {"model":"nowhere/m","messages":[{"role":"user","content":"Hi"}]} | 404 | model | does not exist

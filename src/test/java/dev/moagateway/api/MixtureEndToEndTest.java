@@ -1,10 +1,8 @@
 package dev.moagateway.api;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
 import com.openai.errors.InternalServerException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -71,20 +69,15 @@ class MixtureEndToEndTest extends GatewayTest {
     }
 
     @Test
-    void streamsTheAggregatorsTokensWithOneIdAndTheUsageChunkLast() throws Exception {
+    void streamsTheAggregatorsTokensWithOneIdAndTheUsageChunkLast() {
         duoUpstreams();
         ChatCompletionCreateParams params = ask("duo", "What is water?")
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
                 .build();
 
-        List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = sdk().chat().completions().createStreaming(params)) {
-            stream.stream().forEach(chunks::add);
-        }
+        List<ChatCompletionChunk> chunks = streamed(params);
 
-        StringBuilder text = new StringBuilder();
-        chunks.forEach(chunk -> chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append)));
-        assertThat(text.toString()).isEqualTo("Water is wet H2O.");
+        assertThat(textOf(chunks)).isEqualTo("Water is wet H2O.");
         assertThat(chunks).extracting(ChatCompletionChunk::id).containsOnly(chunks.get(0).id());
         assertThat(chunks).extracting(ChatCompletionChunk::model).containsOnly("duo");
         ChatCompletionChunk last = chunks.get(chunks.size() - 1);
@@ -179,21 +172,18 @@ class MixtureEndToEndTest extends GatewayTest {
     }
 
     @Test
-    void providerSlashModelIsPassedStraightThrough() throws Exception {
+    void providerSlashModelIsPassedStraightThrough() {
         answer("solo", "Solo answer.", 3, 2);
         streamAnswer("solo", List.of("So", "lo"), 3);
 
         ChatCompletion completion = sdk().chat().completions().create(
                 ChatCompletionCreateParams.builder().model("fake/solo").addUserMessage("Hi").build());
-        StringBuilder streamed = new StringBuilder();
-        try (StreamResponse<ChatCompletionChunk> stream = sdk().chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("fake/solo").addUserMessage("Hi").build())) {
-            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(streamed::append)));
-        }
+        String streamedText = textOf(streamed(
+                ChatCompletionCreateParams.builder().model("fake/solo").addUserMessage("Hi").build()));
 
         assertThat(completion.choices().get(0).message().content()).contains("Solo answer.");
         assertThat(completion.usage().orElseThrow().totalTokens()).isEqualTo(5);
-        assertThat(streamed.toString()).isEqualTo("Solo");
+        assertThat(streamedText).isEqualTo("Solo");
         assertThat(requestsFor("solo")).hasSize(2).allSatisfy(request ->
                 assertThat(request.path("messages").get(0).path("content").asString()).isEqualTo("Hi"));
     }

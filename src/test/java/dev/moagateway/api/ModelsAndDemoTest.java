@@ -3,7 +3,6 @@ package dev.moagateway.api;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -47,21 +46,16 @@ class ModelsAndDemoTest extends GatewayTest {
     }
 
     @Test
-    void theDemoMixtureStreamsASynthesisOfItsProposers() throws Exception {
+    void theDemoMixtureStreamsASynthesisOfItsProposers() {
         ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
                 .model("demo-pair")
                 .addUserMessage("Why is the sky blue?")
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
                 .build();
 
-        List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = sdk().chat().completions().createStreaming(params)) {
-            stream.stream().forEach(chunks::add);
-        }
+        List<ChatCompletionChunk> chunks = streamed(params);
 
-        StringBuilder text = new StringBuilder();
-        chunks.forEach(chunk -> chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append)));
-        assertThat(text.toString()).startsWith("Sage combines 2 drafts on \"Why is the sky blue?\".")
+        assertThat(textOf(chunks)).startsWith("Sage combines 2 drafts on \"Why is the sky blue?\".")
                 .contains("Draft 1 holds that", "Draft 2 holds that");
         assertThat(chunks.size()).isGreaterThan(20);
         long usage = chunks.get(chunks.size() - 1).usage().orElseThrow().totalTokens();

@@ -8,6 +8,9 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -85,6 +88,21 @@ public abstract class GatewayTest {
                 .maxRetries(0)
                 .timeout(Duration.ofSeconds(20))
                 .build();
+    }
+
+    /** The text of a stream's chunks, joined. */
+    protected static String textOf(List<ChatCompletionChunk> chunks) {
+        StringBuilder text = new StringBuilder();
+        chunks.forEach(chunk -> chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append)));
+        return text.toString();
+    }
+
+    /** Every chunk of a stream the SDK reads to its end. */
+    protected List<ChatCompletionChunk> streamed(ChatCompletionCreateParams params) {
+        try (StreamResponse<ChatCompletionChunk> stream =
+                sdk().chat().completions().createStreaming(params)) {
+            return stream.stream().toList();
+        }
     }
 
     protected static void answer(String model, String text, int promptTokens, int completionTokens) {

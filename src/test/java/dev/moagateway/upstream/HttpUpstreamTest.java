@@ -106,6 +106,19 @@ class HttpUpstreamTest {
     }
 
     @Test
+    void anErrorObjectOrNothingUnderStatus200IsAnError() {
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(UpstreamBodies.error("quota exceeded", "billing"))));
+        StepVerifier.create(upstream.complete(request))
+                .expectErrorMessage("up/m answered with an error: quota exceeded")
+                .verify(Duration.ofSeconds(5));
+
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)));
+        StepVerifier.create(upstream.complete(request))
+                .expectErrorMessage("up/m sent an empty response")
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aConnectionRefusedIsUnreachable() {
         ProviderSettings nowhere = new ProviderSettings("http://127.0.0.1:1/v1", null, null,
                 new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5)));
