@@ -1,16 +1,22 @@
 package dev.moagateway.mixture;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Proposers that answer concurrently. The layer succeeds when at least {@code minProposers} of them give
- * a non-empty answer; the others are dropped.
+ * a non-empty answer; the others are dropped. With a {@code deadline}, the layer goes on when it passes
+ * with the answers it has, and the proposers still working are cancelled, so a straggler cannot set the
+ * pace of the mixture.
  */
-public record Layer(@DefaultValue("1") int minProposers, List<ModelCall> proposers) {
+public record Layer(@DefaultValue("1") int minProposers, List<ModelCall> proposers, Duration deadline) {
 
     public Layer {
+        if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
+            throw new IllegalArgumentException("deadline must be a positive duration, got " + deadline);
+        }
         if (proposers == null || proposers.isEmpty()) {
             throw new IllegalArgumentException("a layer needs at least one proposer");
         }

@@ -1,5 +1,6 @@
 package dev.moagateway.mixture;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -91,15 +92,23 @@ public final class MixtureRunner {
         ChatCompletionRequest prompt = request.asSingleCompletion()
                 .withMessages(AggregationPrompt.withReferences(request.messages(), previous.texts()));
         return Flux.fromIterable(layer.proposers())
-                .flatMapSequential(proposer -> propose(proposer, prompt))
+                .flatMapSequential(proposer -> propose(proposer, prompt, layer.deadline()))
                 .collectList()
                 .flatMap(proposals -> survivors(number, layer, proposals, previous.usage()));
     }
 
-    /** A failure is a value here: the layer decides whether it can do without this proposer. */
-    private Mono<Proposal> propose(ModelCall proposer, ChatCompletionRequest prompt) {
-        return upstream(proposer).complete(proposer.applyTo(prompt))
-                .map(answer -> Proposal.answered(proposer.model(), answer.firstText(), answer.usage()))
+    /**
+     * A failure is a value here: the layer decides whether it can do without this proposer. Proposers of a
+     * layer start together, so a deadline on each is the layer's deadline.
+     */
+    private Mono<Proposal> propose(ModelCall proposer, ChatCompletionRequest prompt, Duration deadline) {
+        Mono<Proposal> outcome = upstream(proposer).complete(proposer.applyTo(prompt))
+                .map(completion -> Proposal.answered(proposer.model(), completion.firstText(), completion.usage()));
+        if (deadline != null) {
+            outcome = outcome.timeout(deadline, Mono.fromSupplier(() -> Proposal.failed(proposer.model(),
+                    proposer.model() + " did not answer within the layer's deadline of " + deadline.toMillis() + " ms")));
+        }
+        return outcome
                 .onErrorResume(failure -> Mono.just(Proposal.failed(proposer.model(), String.valueOf(failure.getMessage()))))
                 .doOnNext(proposal -> {
                     if (!proposal.succeeded()) {

@@ -85,6 +85,28 @@ class CancellationTest extends GatewayTest {
         await().atMost(Duration.ofSeconds(1)).until(() -> scripted.active() == 0);
     }
 
+    @Test
+    void leavingAPassthroughStreamBeforeItsFirstChunkCancelsIt() {
+        Disposable call = chat("scripted/hang-solo", true).bodyToFlux(String.class).subscribe();
+        await().atMost(Duration.ofSeconds(5)).until(() -> scripted.active() == 1);
+
+        call.dispose();
+
+        await().atMost(Duration.ofSeconds(1)).until(() -> scripted.active() == 0);
+    }
+
+    @Test
+    void aLayerDeadlineGoesOnWithTheAnswersItHasAndCancelsTheStraggler() {
+        int abandonedBefore = scripted.abandoned();
+
+        String body = chat("hurried", false).bodyToMono(String.class).block(Duration.ofSeconds(5));
+
+        assertThat(body).contains("quick-agg answers.");
+        assertThat(scripted.abandoned() - abandonedBefore).isEqualTo(1);
+        assertThat(scripted.active()).isZero();
+        assertThat(scripted.models()).containsExactlyInAnyOrder("quick-1", "hang-1", "quick-2", "quick-agg");
+    }
+
     private WebClient.ResponseSpec chat(String model, boolean stream) {
         return client.post()
                 .uri("/v1/chat/completions")
