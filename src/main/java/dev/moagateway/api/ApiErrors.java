@@ -7,11 +7,11 @@ import java.util.List;
 import dev.moagateway.mixture.QuorumException;
 import dev.moagateway.openai.ErrorDetail;
 import dev.moagateway.upstream.UpstreamException;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
@@ -33,10 +33,6 @@ final class ApiErrors {
         if (failure instanceof QuorumException quorum) {
             return ApiException.of(HttpStatus.BAD_GATEWAY, ErrorDetail.UPSTREAM_ERROR, null, "proposers_failed",
                     quorum.getMessage());
-        }
-        if (find(failure, DataBufferLimitException.class) != null) {
-            return ApiException.of(HttpStatus.PAYLOAD_TOO_LARGE, ErrorDetail.INVALID_REQUEST, null,
-                    "request_too_large", "The request body is larger than this server accepts.");
         }
         JacksonException json = find(failure, JacksonException.class);
         if (json != null) {
@@ -86,6 +82,10 @@ final class ApiErrors {
     }
 
     private static ApiException fromJson(JacksonException json) {
+        if (json instanceof StreamConstraintsException) {
+            return ApiException.invalidRequest(null, "The request's JSON is larger or more deeply nested than this "
+                    + "server accepts.");
+        }
         if (json instanceof StreamReadException) {
             return ApiException.invalidRequest(null, "The request body is not valid JSON: "
                     + firstLine(json.getOriginalMessage()));

@@ -24,24 +24,20 @@ public final class ChatCompletionsHandler {
     private final Mixtures mixtures;
     private final MixtureRunner runner;
     private final UpstreamRegistry upstreams;
-    private final JsonMapper json;
+    private final ChatRequestReader reader;
     private final EventStream events;
 
     public ChatCompletionsHandler(Mixtures mixtures, MixtureRunner runner, UpstreamRegistry upstreams,
-            JsonMapper json, Duration keepAliveInterval) {
+            JsonMapper json, Duration keepAliveInterval, long maxRequestBytes, int maxJsonDepth) {
         this.mixtures = mixtures;
         this.runner = runner;
         this.upstreams = upstreams;
-        this.json = json;
+        this.reader = new ChatRequestReader(maxRequestBytes, maxJsonDepth);
         this.events = new EventStream(json, keepAliveInterval);
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
-        return request.bodyToMono(byte[].class)
-                .switchIfEmpty(Mono.error(() -> ApiException.invalidRequest(null,
-                        "The request body is empty: send a JSON object with 'model' and 'messages'.")))
-                .map(this::parse)
-                .flatMap(this::answer);
+        return reader.read(request).flatMap(this::answer);
     }
 
     private Mono<ServerResponse> answer(ChatCompletionRequest request) {
@@ -58,30 +54,5 @@ public final class ChatCompletionsHandler {
 
     private static Mono<ServerResponse> json(Mono<?> completion) {
         return completion.flatMap(body -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body));
-    }
-
-    /** The body as a request, checked for what every request needs before anything is sent upstream. */
-    private ChatCompletionRequest parse(byte[] body) {
-        ChatCompletionRequest request = json.readValue(body, ChatCompletionRequest.class);
-        if (request == null) {
-            throw ApiException.invalidRequest(null, "The request body must be a JSON object.");
-        }
-        if (request.model() == null || request.model().isBlank()) {
-            throw ApiException.invalidRequest("model", "You must provide a model parameter.");
-        }
-        if (request.messages() == null) {
-            throw ApiException.invalidRequest("messages", "Missing required parameter: 'messages'.");
-        }
-        if (request.messages().isEmpty()) {
-            throw ApiException.invalidRequest("messages", "'messages' must contain at least one message.");
-        }
-        for (int i = 0; i < request.messages().size(); i++) {
-            var message = request.messages().get(i);
-            if (message == null || message.role() == null || message.role().isBlank()) {
-                throw ApiException.invalidRequest("messages[" + i + "].role",
-                        "Missing required parameter: 'messages[" + i + "].role'.");
-            }
-        }
-        return request;
     }
 }

@@ -1,5 +1,6 @@
 package dev.moagateway.config;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,6 +8,8 @@ import java.util.Map;
 import dev.moagateway.api.ApiKeyFilter;
 import dev.moagateway.api.ApiRoutes;
 import dev.moagateway.api.ChatCompletionsHandler;
+import dev.moagateway.api.ConcurrencyLimitFilter;
+import dev.moagateway.api.HeaderSizeFilter;
 import dev.moagateway.api.ModelsHandler;
 import dev.moagateway.api.OpenAiErrorHandler;
 import dev.moagateway.api.RequestIdFilter;
@@ -14,6 +17,7 @@ import dev.moagateway.demo.DemoUpstream;
 import dev.moagateway.mixture.MixtureRunner;
 import dev.moagateway.mixture.Mixtures;
 import dev.moagateway.upstream.HttpUpstream;
+import dev.moagateway.upstream.ProviderSettings;
 import dev.moagateway.upstream.Upstream;
 import dev.moagateway.upstream.UpstreamRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -31,15 +35,29 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(MoaProperties.class)
 class GatewayConfiguration {
 
-    /** One pool for every upstream: connections are kept per host and reused across requests. */
+    /**
+     * One pool for every upstream: connections are kept per host and reused across requests. A provider's
+     * {@code max-concurrency} caps its host's connections, and so its calls in flight (HTTP/1.1 carries
+     * one call per connection); calls past the cap wait for a connection up to the provider's total timeout.
+     * Providers on one host share the strictest cap.
+     */
     @Bean(destroyMethod = "dispose")
-    ConnectionProvider upstreamConnections() {
-        return ConnectionProvider.builder("upstreams")
-                .maxConnections(1024)
+    ConnectionProvider upstreamConnections(MoaProperties properties) {
+        ConnectionProvider.Builder pool = ConnectionProvider.builder("upstreams")
+                .maxConnections(4096)
                 .pendingAcquireMaxCount(-1)
                 .maxIdleTime(Duration.ofSeconds(30))
-                .evictInBackground(Duration.ofSeconds(30))
-                .build();
+                .evictInBackground(Duration.ofSeconds(30));
+        Map<InetSocketAddress, ProviderSettings> capped = new LinkedHashMap<>();
+        properties.providers().values().stream()
+                .filter(settings -> settings.maxConcurrency() != null)
+                .forEach(settings -> capped.merge(settings.address(), settings,
+                        (one, other) -> one.maxConcurrency() <= other.maxConcurrency() ? one : other));
+        capped.forEach((address, settings) -> pool.forRemoteHost(address, host -> host
+                .maxConnections(settings.maxConcurrency())
+                .pendingAcquireMaxCount(-1)
+                .pendingAcquireTimeout(settings.timeouts().total())));
+        return pool.build();
     }
 
     @Bean
@@ -61,8 +79,9 @@ class GatewayConfiguration {
     @Bean
     RouterFunction<ServerResponse> openAiRoutes(MoaProperties properties, Mixtures mixtures,
             UpstreamRegistry upstreams, JsonMapper json) {
+        MoaProperties.Limits limits = properties.limits();
         ChatCompletionsHandler chat = new ChatCompletionsHandler(mixtures, new MixtureRunner(upstreams), upstreams,
-                json, properties.keepAliveInterval());
+                json, properties.keepAliveInterval(), limits.maxRequestSize().toBytes(), limits.maxJsonDepth());
         return ApiRoutes.routes(chat, new ModelsHandler(mixtures));
     }
 
@@ -74,6 +93,16 @@ class GatewayConfiguration {
     @Bean
     ApiKeyFilter apiKeyFilter(MoaProperties properties) {
         return new ApiKeyFilter(properties.apiKeys());
+    }
+
+    @Bean
+    HeaderSizeFilter headerSizeFilter(MoaProperties properties) {
+        return new HeaderSizeFilter(properties.limits().maxHeaderSize().toBytes());
+    }
+
+    @Bean
+    ConcurrencyLimitFilter concurrencyLimitFilter(MoaProperties properties) {
+        return new ConcurrencyLimitFilter(properties.limits().maxConcurrentRequests());
     }
 
     @Bean

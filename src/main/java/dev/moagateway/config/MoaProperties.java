@@ -14,6 +14,7 @@ import dev.moagateway.upstream.ModelRef;
 import dev.moagateway.upstream.ProviderSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Everything under {@code moa.*}. Each part checks itself as it is bound; this record checks what spans
@@ -25,10 +26,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param models            mixtures by the model id clients ask for
  * @param keepAliveInterval how often a stream that has nothing to send yet gets a keep-alive comment
  * @param demo              the built-in simulated provider
+ * @param limits            bounds on what one request, and all of them together, may take
  */
 @ConfigurationProperties("moa")
 public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> providers,
-        Map<String, Mixture> models, @DefaultValue("10s") Duration keepAliveInterval, @DefaultValue Demo demo) {
+        Map<String, Mixture> models, @DefaultValue("10s") Duration keepAliveInterval, @DefaultValue Demo demo,
+        @DefaultValue Limits limits) {
 
     public static final String DEMO_PROVIDER = "demo";
 
@@ -85,6 +88,23 @@ public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> 
         if (!providers.contains(provider)) {
             problems.add(key + ": unknown provider '" + provider + "' in '" + call.model() + "' (providers: "
                     + String.join(", ", providers) + ")");
+        }
+    }
+
+    /**
+     * @param maxRequestSize        the largest request body; base64 images make bodies large
+     * @param maxHeaderSize         the largest total of request headers
+     * @param maxJsonDepth          the deepest nesting of a request's JSON
+     * @param maxConcurrentRequests chat completions in progress at once; more are refused with 429
+     */
+    public record Limits(@DefaultValue("16MB") DataSize maxRequestSize, @DefaultValue("32KB") DataSize maxHeaderSize,
+            @DefaultValue("64") int maxJsonDepth, @DefaultValue("2048") int maxConcurrentRequests) {
+
+        public Limits {
+            if (maxRequestSize.toBytes() < 1 || maxHeaderSize.toBytes() < 1 || maxJsonDepth < 1
+                    || maxConcurrentRequests < 1) {
+                throw new IllegalArgumentException("moa.limits.* must all be positive");
+            }
         }
     }
 

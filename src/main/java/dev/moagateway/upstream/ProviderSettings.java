@@ -1,17 +1,24 @@
 package dev.moagateway.upstream;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** One OpenAI-compatible provider, as configured under {@code moa.providers.<name>}. */
+/**
+ * One OpenAI-compatible provider, as configured under {@code moa.providers.<name>}. {@code maxConcurrency}
+ * bounds the calls in flight to it, across all requests; calls past it wait their turn.
+ */
 public record ProviderSettings(String baseUrl, String apiKey, Map<String, String> headers,
-        @DefaultValue Timeouts timeouts) {
+        @DefaultValue Timeouts timeouts, Integer maxConcurrency) {
 
     public ProviderSettings {
         requireHttpUrl(baseUrl);
+        if (maxConcurrency != null && maxConcurrency < 1) {
+            throw new IllegalArgumentException("max-concurrency must be at least 1, got " + maxConcurrency);
+        }
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
@@ -31,10 +38,17 @@ public record ProviderSettings(String baseUrl, String apiKey, Map<String, String
         }
     }
 
+    /** The host and port calls go to: the unit a connection limit applies to. */
+    public InetSocketAddress address() {
+        URI uri = URI.create(baseUrl);
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        return InetSocketAddress.createUnresolved(uri.getHost(), port);
+    }
+
     /** Keeps the key out of logs and failure messages. */
     @Override
     public String toString() {
         return "ProviderSettings[baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "****")
-                + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + "]";
+                + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", maxConcurrency=" + maxConcurrency + "]";
     }
 }

@@ -35,7 +35,14 @@ class ErrorResponsesTest extends GatewayTest {
             {"model":"duo","messages":[{"role":"user","content":"Hi"}],"max_tokens":[1]}    | 400 | max_tokens  | Invalid type
             {"model":"duo","messages":[{"role":"user","content":"Hi"}],"stream":{}}          | 400 | stream      | expected a boolean
             {"model":"duo","messages":[{"role":"user","content":"Hi"}],"stream_options":{"include_usage":"x"}} | 400 | stream_options.include_usage | Invalid type
+            {"model":"duo","messages":[{"role":"user","content":"Hi"}],"temperature":3}     | 400 | temperature | between 0 and 2
+            {"model":"duo","messages":[{"role":"user","content":"Hi"}],"top_p":-0.5}        | 400 | top_p       | between 0 and 1
+            {"model":"duo","messages":[{"role":"user","content":"Hi"}],"n":0}               | 400 | n           | between 1 and 128
+            {"model":"duo","messages":[{"role":"user","content":"Hi"}],"max_tokens":0}      | 400 | max_tokens  | at least 1
+            {"model":"duo","messages":[{"role":"user","content":"Hi"}],"max_completion_tokens":-3} | 400 | max_completion_tokens | at least 1
+            {"model":"duo","model":"fake/p1","messages":[{"role":"user","content":"Hi"}]}  | 400 |  | Duplicate
             {"model":"gpt-17","messages":[{"role":"user","content":"Hi"}]}   | 404 | model | does not exist
+            {"model":"http://169.254.169.254/latest","messages":[{"role":"user","content":"Hi"}]} | 404 | model | does not exist
             {"model":"nowhere/m","messages":[{"role":"user","content":"Hi"}]} | 404 | model | does not exist
             """)
     void badRequestsGetAClearError(String body, int status, String param, String message) {
@@ -51,6 +58,19 @@ class ErrorResponsesTest extends GatewayTest {
     @Test
     void emptyBodyIsABadRequest() {
         expectError(web().post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON), 400);
+    }
+
+    @Test
+    void deeplyNestedJsonIsRefused() {
+        String deep = "[".repeat(100) + "]".repeat(100);
+        JsonNode error = expectError(chat("{\"model\":\"duo\",\"messages\":" + HELLO + ",\"metadata\":" + deep + "}"), 400);
+
+        assertThat(error.path("message").asString()).contains("deeply nested");
+    }
+
+    @Test
+    void oversizedHeadersAreRefusedWith431() {
+        expectError(web().get().uri("/v1/models").header("X-Padding", "p".repeat(40 * 1024)), 431);
     }
 
     @Test

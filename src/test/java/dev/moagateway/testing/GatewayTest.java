@@ -54,6 +54,7 @@ public abstract class GatewayTest {
     static void upstreamUrl(DynamicPropertyRegistry registry) {
         registry.add("fake.base-url", () -> upstream.baseUrl() + "/v1");
         registry.add("scripted.base-url", scripted::baseUrl);
+        registry.add("scripted.localhost-url", scripted::localhostUrl);
     }
 
     private static WireMockServer startUpstream() {

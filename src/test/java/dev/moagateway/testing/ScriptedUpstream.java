@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <ul>
  * <li>{@code hang...}: accepts the request and never answers.</li>
  * <li>{@code trickle...}: streams a token every 100 ms, 300 of them.</li>
+ * <li>{@code slow...}: answers after 300 ms.</li>
  * <li>{@code quick...}: answers at once; a stream has 20 tokens 2 ms apart.</li>
  * </ul>
  */
@@ -33,15 +34,16 @@ public final class ScriptedUpstream {
     private final JsonMapper json = JsonMapper.builder().build();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger abandoned = new AtomicInteger();
+    private final AtomicInteger mostActive = new AtomicInteger();
     private final Queue<String> models = new ConcurrentLinkedQueue<>();
     private final DisposableServer server;
 
     public ScriptedUpstream() {
         this.server = HttpServer.create()
-                .host("127.0.0.1")
+                
                 .port(0)
                 .handle((request, response) -> serve(request, response)
-                        .doOnSubscribe(subscription -> active.incrementAndGet())
+                        .doOnSubscribe(subscription -> mostActive.accumulateAndGet(active.incrementAndGet(), Math::max))
                         .doFinally(signal -> {
                             active.decrementAndGet();
                             // A caller that leaves cancels a pending answer (a stream counts in sse()).
@@ -56,6 +58,11 @@ public final class ScriptedUpstream {
         return "http://127.0.0.1:" + server.port() + "/v1";
     }
 
+    /** The same server under another host name, which the gateway pools apart from {@link #baseUrl()}. */
+    public String localhostUrl() {
+        return "http://localhost:" + server.port() + "/v1";
+    }
+
     /** Requests being served now. */
     public int active() {
         return active.get();
@@ -66,12 +73,18 @@ public final class ScriptedUpstream {
         return abandoned.get();
     }
 
+    /** The most requests served at once since the last reset. */
+    public int mostActive() {
+        return mostActive.get();
+    }
+
     public List<String> models() {
         return List.copyOf(models);
     }
 
     public void reset() {
         models.clear();
+        mostActive.set(active.get());
     }
 
     private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {
@@ -86,13 +99,17 @@ public final class ScriptedUpstream {
             if (model.startsWith("trickle")) {
                 return sse(response, model, 300, Duration.ofMillis(100));
             }
-            if (stream) {
-                return sse(response, model, 20, Duration.ofMillis(2));
-            }
-            return response.status(HttpResponseStatus.OK)
+            Mono<Void> answer = response.status(HttpResponseStatus.OK)
                     .header("Content-Type", "application/json")
                     .sendString(Mono.just(UpstreamBodies.completion(model, model + " answers.", 10, 3)))
                     .then();
+            if (model.startsWith("slow")) {
+                return Mono.delay(Duration.ofMillis(300)).then(answer);
+            }
+            if (stream) {
+                return sse(response, model, 20, Duration.ofMillis(2));
+            }
+            return answer;
         });
     }
 
