@@ -93,7 +93,8 @@ public final class HttpUpstream implements Upstream {
         String source = source(request);
         return Flux.defer(() -> {
             AtomicBoolean received = new AtomicBoolean();
-            Flux<ChatCompletionChunk> chunks = client.post()
+            long deadline = System.nanoTime() + timeouts.total().toNanos();
+            Flux<ChatCompletionChunk> attempt = client.post()
                     .uri(PATH)
                     .contentType(MediaType.APPLICATION_JSON)
                     .accept(MediaType.TEXT_EVENT_STREAM)
@@ -102,10 +103,10 @@ public final class HttpUpstream implements Upstream {
                             ? chunks(source, response)
                             : rejection(source, response).flatMapMany(Flux::error))
                     .onErrorMap(failure -> !(failure instanceof UpstreamException),
-                            failure -> classify(source, failure));
-            return chunks.doOnNext(chunk -> received.set(true))
-                    .retryWhen(RetryPolicy.untilStarted(received::get))
-                    .transform(stream -> withStreamTimeouts(source, stream, received));
+                            failure -> classify(source, failure))
+                    .transform(chunks -> withStreamTimeouts(source, chunks, received, deadline));
+            return attempt.doOnNext(chunk -> received.set(true))
+                    .retryWhen(RetryPolicy.untilStarted(received::get));
         });
     }
 
@@ -151,15 +152,14 @@ public final class HttpUpstream implements Upstream {
     }
 
     /**
-     * First byte, then idle gaps, each capped by what is left of the whole call. Which wait ran out is told
-     * by whether a chunk had arrived and whether the deadline has passed.
+     * One attempt's first byte, then idle gaps, each capped by what is left of the whole call's deadline, which
+     * retries share. Which wait ran out is told by whether a chunk had arrived and whether the deadline passed.
      */
     private Flux<ChatCompletionChunk> withStreamTimeouts(String source, Flux<ChatCompletionChunk> chunks,
-            AtomicBoolean received) {
-        long deadline = System.nanoTime() + timeouts.total().toNanos();
+            AtomicBoolean received, long deadline) {
         return chunks
-                .timeout(Mono.delay(min(timeouts.firstByte(), timeouts.total())),
-                        chunk -> Mono.delay(min(timeouts.idle(), Duration.ofNanos(deadline - System.nanoTime()))))
+                .timeout(Mono.defer(() -> Mono.delay(min(timeouts.firstByte(), remaining(deadline)))),
+                        chunk -> Mono.delay(min(timeouts.idle(), remaining(deadline))))
                 .onErrorMap(TimeoutException.class, timeout -> {
                     if (System.nanoTime() - deadline >= 0) {
                         return UpstreamException.timeout(source, "end of stream", timeouts.total());
@@ -227,6 +227,10 @@ public final class HttpUpstream implements Upstream {
 
     private String source(ChatCompletionRequest request) {
         return name + "/" + request.model();
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     private static Duration min(Duration a, Duration b) {

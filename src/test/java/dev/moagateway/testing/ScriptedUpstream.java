@@ -3,7 +3,9 @@ package dev.moagateway.testing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -27,6 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>{@code trickle...}: streams a token every 100 ms, 300 of them.</li>
  * <li>{@code slow...}: answers after 300 ms.</li>
  * <li>{@code quick...}: answers at once; a stream has 20 tokens 2 ms apart.</li>
+ * <li>a {@link Fault}'s name: fails that way.</li>
  * </ul>
  */
 public final class ScriptedUpstream {
@@ -36,6 +39,7 @@ public final class ScriptedUpstream {
     private final AtomicInteger abandoned = new AtomicInteger();
     private final AtomicInteger mostActive = new AtomicInteger();
     private final Queue<String> models = new ConcurrentLinkedQueue<>();
+    private final Map<String, String> lastRequests = new ConcurrentHashMap<>();
     private final DisposableServer server;
 
     public ScriptedUpstream() {
@@ -82,8 +86,14 @@ public final class ScriptedUpstream {
         return List.copyOf(models);
     }
 
+    /** The body of the last request for {@code model}, or an empty string. */
+    public String lastRequestFor(String model) {
+        return lastRequests.getOrDefault(model, "");
+    }
+
     public void reset() {
         models.clear();
+        lastRequests.clear();
         mostActive.set(active.get());
     }
 
@@ -93,6 +103,11 @@ public final class ScriptedUpstream {
             String model = call.path("model").asString();
             boolean stream = call.path("stream").asBoolean(false);
             models.add(model);
+            lastRequests.put(model, body);
+            Fault fault = Fault.named(model);
+            if (fault != null) {
+                return fault.serve(response, model, stream);
+            }
             if (model.startsWith("hang")) {
                 return Mono.never();
             }
