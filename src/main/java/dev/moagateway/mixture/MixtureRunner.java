@@ -117,7 +117,7 @@ public final class MixtureRunner {
                 });
     }
 
-    private static Mono<Drafts> survivors(int number, Layer layer, List<Proposal> proposals, Usage usageSoFar) {
+    private Mono<Drafts> survivors(int number, Layer layer, List<Proposal> proposals, Usage usageSoFar) {
         List<Proposal> answered = proposals.stream().filter(Proposal::succeeded).toList();
         if (answered.size() < layer.minProposers()) {
             String failures = proposals.stream()
@@ -127,6 +127,8 @@ public final class MixtureRunner {
             return Mono.error(new QuorumException("Layer " + number + " of the mixture got " + answered.size() + " of "
                     + proposals.size() + " answers and needs " + layer.minProposers() + ": " + failures));
         }
+        // Answers are the users' data: they are logged only when asked for, at DEBUG.
+        answered.forEach(proposal -> log.debug("Layer {}, {}: {}", number, proposal.model(), proposal.text()));
         Usage usage = answered.stream().map(Proposal::usage).reduce(usageSoFar, Usage::plus);
         return Mono.just(new Drafts(answered.stream().map(Proposal::text).toList(), usage));
     }

@@ -37,12 +37,14 @@ public final class HttpUpstream implements Upstream {
     private final WebClient client;
     private final Timeouts timeouts;
     private final JsonMapper json;
+    private final String apiKey;
 
-    HttpUpstream(String name, WebClient client, Timeouts timeouts, JsonMapper json) {
+    HttpUpstream(String name, WebClient client, Timeouts timeouts, JsonMapper json, String apiKey) {
         this.name = name;
         this.client = client;
         this.timeouts = timeouts;
         this.json = json;
+        this.apiKey = apiKey;
     }
 
     /**
@@ -63,7 +65,7 @@ public final class HttpUpstream implements Upstream {
                     }
                 })
                 .build();
-        return new HttpUpstream(name, client, settings.timeouts(), json);
+        return new HttpUpstream(name, client, settings.timeouts(), json, settings.apiKey());
     }
 
     @Override
@@ -174,7 +176,7 @@ public final class HttpUpstream implements Upstream {
         Duration retryAfter = retryAfter(response.headers().asHttpHeaders());
         return response.bodyToMono(String.class)
                 .defaultIfEmpty("")
-                .map(body -> UpstreamException.rejected(source, status, errorMessage(body), retryAfter));
+                .map(body -> UpstreamException.rejected(source, status, redacted(errorMessage(body)), retryAfter));
     }
 
     private UpstreamException classify(String source, Throwable failure) {
@@ -182,6 +184,11 @@ public final class HttpUpstream implements Upstream {
             return UpstreamException.malformed(source, "sent a response that is not a completion");
         }
         return UpstreamException.unreachable(source, failure);
+    }
+
+    /** A provider that echoes the request in its error would otherwise put our key in a client's error body. */
+    private String redacted(String message) {
+        return apiKey == null ? message : message.replace(apiKey, "****");
     }
 
     /** The provider's {@code error.message} when the body is an OpenAI error, else the body's start. */
