@@ -5,6 +5,7 @@ import java.util.List;
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
 import dev.moagateway.openai.ErrorDetail;
+import dev.moagateway.openai.WireTypes;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -34,6 +35,7 @@ final class ChatRequestReader {
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxJsonDepth).build())
                 .build();
         this.json = JsonMapper.builder(strict).build();
+        WireTypes.warmUp(json);
     }
 
     /** Emits the checked request, or errors with an {@link ApiException} that says what is wrong. */

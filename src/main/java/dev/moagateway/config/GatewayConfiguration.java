@@ -16,6 +16,7 @@ import dev.moagateway.api.RequestIdFilter;
 import dev.moagateway.demo.DemoUpstream;
 import dev.moagateway.mixture.MixtureRunner;
 import dev.moagateway.mixture.Mixtures;
+import dev.moagateway.openai.WireTypes;
 import dev.moagateway.upstream.HttpUpstream;
 import dev.moagateway.upstream.ProviderSettings;
 import dev.moagateway.upstream.Upstream;
@@ -63,6 +64,7 @@ class GatewayConfiguration {
     @Bean
     UpstreamRegistry upstreamRegistry(MoaProperties properties, ConnectionProvider connections,
             WebClient.Builder webClients, JsonMapper json) {
+        WireTypes.warmUp(json);
         HttpClient httpClient = HttpClient.create(connections);
         Map<String, Upstream> providers = new LinkedHashMap<>();
         properties.providers().forEach((name, settings) -> providers.put(name,

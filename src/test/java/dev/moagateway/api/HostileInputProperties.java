@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.moagateway.MoaGatewayApplication;
+import dev.moagateway.testing.LeakRecorder;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -54,8 +55,9 @@ class HostileInputProperties {
     }
 
     @AfterContainer
-    static void stop() {
+    static void stop() throws InterruptedException {
         gateway.close();
+        LeakRecorder.assertNoLeaks();
     }
 
     @Property(tries = 250)

@@ -29,7 +29,7 @@ class LimitsTest extends GatewayTest {
                 .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
                 .expectHeader().valueEquals("Retry-After", "1")
                 .expectBody().jsonPath("$.error.type").isEqualTo("rate_limit_error");
-        web().get().uri("/v1/models").exchange().expectStatus().isOk();
+        web().get().uri("/v1/models").exchange().expectStatus().isOk().expectBody().returnResult();
 
         first.dispose();
         second.dispose();
@@ -37,7 +37,8 @@ class LimitsTest extends GatewayTest {
         web().post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"model\":\"demo-pair\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .exchange()
-                .expectStatus().isOk();
+                .expectStatus().isOk()
+                .expectBody().returnResult();
     }
 
     @Test

@@ -11,13 +11,16 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,6 +66,11 @@ public abstract class GatewayTest {
         return server;
     }
 
+    @AfterEach
+    void noBufferLeaked() throws InterruptedException {
+        LeakRecorder.assertNoLeaks();
+    }
+
     @BeforeEach
     void resetUpstream() {
         upstream.resetAll();
@@ -74,10 +82,14 @@ public abstract class GatewayTest {
     }
 
     protected WebTestClient web() {
-        return WebTestClient.bindToServer()
+        return anonymous().mutate().defaultHeader("Authorization", "Bearer " + API_KEY).build();
+    }
+
+    /** A plain client without a key: the gateway never compresses, so no decompressing codec sits in the way. */
+    protected WebTestClient anonymous() {
+        return WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create()))
                 .baseUrl(baseUrl())
                 .responseTimeout(Duration.ofSeconds(20))
-                .defaultHeader("Authorization", "Bearer " + API_KEY)
                 .build();
     }
 
