@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
@@ -26,6 +27,7 @@ public class LoadSoak {
     private final AtomicInteger errors = new AtomicInteger();
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger peakOpen = new AtomicInteger();
     private final AtomicLong peakRss = new AtomicLong();
 
     LoadSoak(String url, long pid) {
@@ -47,8 +49,8 @@ public class LoadSoak {
         System.out.printf("RSS idle: %d MB%n", idle / 1024);
 
         run.hold(concurrent);
-        System.out.printf("%d concurrent streams: %d completed, %d errors, peak open %d, RSS peak %d MB%n",
-                concurrent, run.completed.get(), run.errors.get(), concurrent, run.peakRss.get() / 1024);
+        System.out.printf("%d concurrent streams: %d completed, %d errors, at most %d open at once, RSS peak %d MB%n",
+                concurrent, run.completed.get(), run.errors.get(), run.peakOpen.get(), run.peakRss.get() / 1024);
 
         int errorsBefore = run.errors.get();
         int completedBefore = run.completed.get();
@@ -56,27 +58,39 @@ public class LoadSoak {
         System.out.printf("soak %d s at %d req/s: %d completed, %d errors, RSS peak %d MB%n", soakSeconds, rate,
                 run.completed.get() - completedBefore, run.errors.get() - errorsBefore, run.peakRss.get() / 1024);
 
-        Thread.sleep(15_000);
-        System.out.printf("RSS after (15 s idle): %d MB%n", run.rss() / 1024);
+        Thread.sleep(30_000);
+        System.out.printf("RSS after (30 s idle): %d MB%n", run.rss() / 1024);
         System.out.printf("errors in all: %d%n", run.errors.get());
     }
 
     /** Opens {@code count} streams at once and waits for all of them, sampling memory while they are open. */
     void hold(int count) {
-        Flux.range(0, count)
-                .flatMap(i -> stream(), count)
-                .mergeWith(Flux.interval(Duration.ofMillis(500)).doOnNext(tick -> sample()).then(Mono.empty()))
-                .take(count)
-                .blockLast(Duration.ofMinutes(5));
+        sampling(Flux.range(0, count).flatMap(i -> stream(), count), Duration.ofMinutes(5));
     }
 
+    /** Starts {@code rate} streams a second for {@code seconds}, and waits for the last of them. */
     void soak(int rate, int seconds) {
-        Flux.interval(Duration.ofMillis(1000 / rate))
+        sampling(Flux.interval(Duration.ofMillis(1000 / rate))
                 .take(Duration.ofSeconds(seconds))
-                .flatMap(tick -> stream(), 10_000)
-                .mergeWith(Flux.interval(Duration.ofSeconds(5)).doOnNext(tick -> sample()).then(Mono.empty()))
-                .take((long) rate * seconds)
-                .blockLast(Duration.ofSeconds(seconds + 120L));
+                .flatMap(tick -> stream(), 10_000), Duration.ofSeconds(seconds + 120L));
+    }
+
+    /** Runs {@code load}, sampling memory twice a second and printing it once a minute. */
+    private void sampling(Flux<Boolean> load, Duration limit) {
+        peakRss.set(0);
+        Disposable sampler = Flux.interval(Duration.ofMillis(500)).subscribe(tick -> {
+            sample();
+            if (tick > 0 && tick % 120 == 0) {
+                System.out.printf("  minute %d: RSS %d MB, %d completed, %d errors%n", tick / 120, rss() / 1024,
+                        completed.get(), errors.get());
+            }
+        });
+        try {
+            load.blockLast(limit);
+        }
+        finally {
+            sampler.dispose();
+        }
     }
 
     /** One streamed request; an error is a non-200, an error event, or a stream without [DONE]. */
@@ -87,7 +101,7 @@ public class LoadSoak {
                 .responseSingle((response, body) -> body.asString().defaultIfEmpty("")
                         .map(text -> response.status().code() == 200 && text.endsWith("data: [DONE]\n\n")
                                 && !text.contains("\"error\"")))
-                .doOnSubscribe(s -> open.incrementAndGet())
+                .doOnSubscribe(s -> peakOpen.accumulateAndGet(open.incrementAndGet(), Math::max))
                 .doFinally(signal -> open.decrementAndGet())
                 .onErrorReturn(false)
                 .doOnNext(ok -> (ok ? completed : errors).incrementAndGet());

@@ -32,5 +32,8 @@ sleep 5
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(java -version 2>&1 | head -1)"
 java -cp "$classpath" bench/LoadSoak.java "http://127.0.0.1:$GATEWAY_PORT" "$gateway" "$CONCURRENT" "$RATE" "$SOAK_SECONDS"
+jcmd "$gateway" GC.run > /dev/null
+sleep 5
+echo "RSS after a full GC: $(( $(awk '/VmRSS/ {print $2}' "/proc/$gateway/status") / 1024 )) MB"
 echo "leaked buffers reported by Netty: $(grep -c 'LEAK:' "$work/gateway.log" || true)"
 echo "gateway errors logged: $(grep -c ' ERROR ' "$work/gateway.log" || true)"

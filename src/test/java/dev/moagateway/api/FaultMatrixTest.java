@@ -116,18 +116,13 @@ class FaultMatrixTest extends GatewayTest {
         assertThat(attempts(fault.model())).isEqualTo(1);
     }
 
+    /** Without a stream there is no first byte to pass: every fault ends in a status. */
     static Stream<Arguments> nonStreaming() {
-        return Stream.of(
-                Arguments.of(Fault.STATUS_500.model(), 502),
-                Arguments.of(Fault.STATUS_429.model(), 429),
-                Arguments.of(Fault.CONTEXT_OVERFLOW.model(), 400),
-                Arguments.of(Fault.NEVER_ANSWERS.model(), 504),
-                Arguments.of(Fault.HEADERS_THEN_SILENCE.model(), 504),
+        return Stream.concat(beforeTheFirstByte(), Stream.of(
                 Arguments.of(Fault.DROPPED_MID_STREAM.model(), 502),
                 Arguments.of(Fault.MALFORMED_LINE.model(), 502),
                 Arguments.of(Fault.ERROR_EVENT.model(), 502),
-                Arguments.of(Fault.VERY_SLOW_TOKENS.model(), 504),
-                Arguments.of(REFUSED, 502));
+                Arguments.of(Fault.VERY_SLOW_TOKENS.model(), 504)));
     }
 
     @ParameterizedTest
