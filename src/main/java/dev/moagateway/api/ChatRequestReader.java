@@ -43,7 +43,8 @@ final class ChatRequestReader {
         if (request.headers().contentLength().orElse(0) > maxBytes) {
             return Mono.error(tooLarge());
         }
-        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(maxBytes, Integer.MAX_VALUE))
+        int limit = (int) Math.min(maxBytes, Integer.MAX_VALUE);
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), limit)
                 .onErrorMap(DataBufferLimitException.class, tooBig -> tooLarge())
                 .switchIfEmpty(Mono.error(() -> ApiException.invalidRequest(null,
                         "The request body is empty: send a JSON object with 'model' and 'messages'.")))
@@ -90,8 +91,13 @@ final class ChatRequestReader {
     }
 
     private static void checkRange(String param, Number value, double min, double max) {
-        if (value != null && (value.doubleValue() < min || value.doubleValue() > max || Double.isNaN(value.doubleValue()))) {
-            String bound = max == Integer.MAX_VALUE ? "at least " + (long) min : "between " + plain(min) + " and " + plain(max);
+        if (value == null) {
+            return;
+        }
+        double number = value.doubleValue();
+        if (number < min || number > max || Double.isNaN(number)) {
+            String bound = max == Integer.MAX_VALUE ? "at least " + (long) min
+                    : "between " + plain(min) + " and " + plain(max);
             throw ApiException.invalidRequest(param, "'" + param + "' must be " + bound + ", got " + value + ".");
         }
     }

@@ -35,9 +35,9 @@ public final class ConcurrencyLimitFilter implements WebFilter, Ordered {
         }
         if (inProgress.incrementAndGet() > maxConcurrent) {
             inProgress.decrementAndGet();
-            return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS, new ErrorDetail("The gateway is at its limit of "
-                    + maxConcurrent + " concurrent requests; retry shortly.", ErrorDetail.RATE_LIMIT, null,
-                    "too_many_requests"), RETRY_AFTER));
+            String message = "The gateway is at its limit of " + maxConcurrent + " concurrent requests; retry shortly.";
+            return Mono.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS,
+                    new ErrorDetail(message, ErrorDetail.RATE_LIMIT, null, "too_many_requests"), RETRY_AFTER));
         }
         return chain.filter(exchange).doFinally(signal -> inProgress.decrementAndGet());
     }

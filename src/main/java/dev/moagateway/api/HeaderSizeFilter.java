@@ -32,8 +32,8 @@ public final class HeaderSizeFilter implements WebFilter, Ordered {
             }
         }
         if (size > maxBytes) {
-            return Mono.error(ApiException.of(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, ErrorDetail.INVALID_REQUEST, null,
-                    "headers_too_large", "The request headers are larger than the " + maxBytes
+            return Mono.error(ApiException.of(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, ErrorDetail.INVALID_REQUEST,
+                    null, "headers_too_large", "The request headers are larger than the " + maxBytes
                             + " bytes this server accepts."));
         }
         return chain.filter(exchange);

@@ -27,7 +27,8 @@ public final class ModelsHandler {
         long created = Instant.now().getEpochSecond();
         List<Model> listed = new ArrayList<>();
         mixtures.ids().forEach(id -> listed.add(Model.of(id, created, OWNER)));
-        mixtures.calledModels().forEach(id -> listed.add(Model.of(id, created, ModelRef.parse(id).orElseThrow().provider())));
+        mixtures.calledModels()
+                .forEach(id -> listed.add(Model.of(id, created, ModelRef.parse(id).orElseThrow().provider())));
         this.models = List.copyOf(listed);
     }
 

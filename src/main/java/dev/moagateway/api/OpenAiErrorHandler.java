@@ -58,7 +58,8 @@ public final class OpenAiErrorHandler implements WebExceptionHandler, Ordered {
 
     private static ApiException describe(ServerHttpRequest request, Throwable failure) {
         if (failure instanceof ResponseStatusException status && status.getStatusCode().value() == 404) {
-            return ApiException.of(HttpStatus.NOT_FOUND, ErrorDetail.INVALID_REQUEST, null, null, "Invalid URL (" + request.getMethod() + " " + request.getPath() + ")");
+            return ApiException.of(HttpStatus.NOT_FOUND, ErrorDetail.INVALID_REQUEST, null, null,
+                    "Invalid URL (" + request.getMethod() + " " + request.getPath() + ")");
         }
         return ApiErrors.toApi(failure);
     }

@@ -39,7 +39,8 @@ public final class MixtureRunner {
     public Mono<ChatCompletion> complete(Mixture mixture, ChatCompletionRequest request) {
         return draft(mixture, request).flatMap(drafts -> upstream(mixture.aggregator())
                 .complete(aggregatorRequest(mixture, request, drafts))
-                .map(answer -> answer.restamped(ChatCompletion.newId(), now(), request.model(), drafts.usage().plus(answer.usage()))));
+                .map(answer -> answer.restamped(ChatCompletion.newId(), now(), request.model(),
+                        drafts.usage().plus(answer.usage()))));
     }
 
     /**
@@ -109,7 +110,8 @@ public final class MixtureRunner {
                     proposer.model() + " did not answer within the layer's deadline of " + deadline.toMillis() + " ms")));
         }
         return outcome
-                .onErrorResume(failure -> Mono.just(Proposal.failed(proposer.model(), String.valueOf(failure.getMessage()))))
+                .onErrorResume(failure -> Mono.just(Proposal.failed(proposer.model(),
+                        String.valueOf(failure.getMessage()))))
                 .doOnNext(proposal -> {
                     if (!proposal.succeeded()) {
                         log.warn("Proposer dropped: {}", proposal.failure());
