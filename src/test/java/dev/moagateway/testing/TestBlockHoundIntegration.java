@@ -4,8 +4,10 @@ import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 /**
- * Short, bounded locks of libraries that BlockHound cannot tell from blocking I/O: writing a log line to the
- * console (production logging can be made asynchronous), and Netty's buffer allocator growing its pools.
+ * Short, bounded locks that BlockHound cannot tell from blocking I/O: writing a log line to the console
+ * (production logging can be made asynchronous), Netty's buffer allocator growing its pools, and the queue of
+ * Reactor's timer threads, which an event loop locks to schedule or cancel a timeout. BlockHound's error,
+ * thrown from inside that queue's lock, would leave the lock broken and hang every timer.
  */
 public final class TestBlockHoundIntegration implements BlockHoundIntegration {
 
@@ -14,5 +16,8 @@ public final class TestBlockHoundIntegration implements BlockHoundIntegration {
         builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend");
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
+        for (String method : new String[] {"offer", "add", "put", "remove", "poll", "take", "peek", "size", "clear"}) {
+            builder.allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$DelayedWorkQueue", method);
+        }
     }
 }
