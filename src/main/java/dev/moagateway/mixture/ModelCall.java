@@ -28,10 +28,6 @@ public record ModelCall(String model, Double temperature, Integer maxTokens, Dou
         params = params == null ? Map.of() : Map.copyOf(params);
     }
 
-    public static ModelCall of(String model) {
-        return new ModelCall(model, null, null, null, null, null);
-    }
-
     public ModelRef ref() {
         return ModelRef.parse(model).orElseThrow();
     }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record ErrorDetail(String message, String type, String param, String code) {
 
     public static final String INVALID_REQUEST = "invalid_request_error";
-    public static final String AUTHENTICATION = "authentication_error";
     public static final String RATE_LIMIT = "rate_limit_error";
     public static final String SERVER_ERROR = "server_error";
     public static final String UPSTREAM_ERROR = "upstream_error";

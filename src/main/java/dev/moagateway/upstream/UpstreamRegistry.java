@@ -2,7 +2,6 @@ package dev.moagateway.upstream;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** The configured providers by name. */
 public final class UpstreamRegistry {
@@ -15,9 +14,5 @@ public final class UpstreamRegistry {
 
     public Optional<Upstream> find(String provider) {
         return Optional.ofNullable(providers.get(provider));
-    }
-
-    public Set<String> names() {
-        return providers.keySet();
     }
 }
