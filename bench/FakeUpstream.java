@@ -1,46 +1,91 @@
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.stream.IntStream;
+import java.util.HashMap;
+import java.util.Map;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A fast OpenAI-compatible upstream for load runs. A non-streamed call is answered at once; a streamed one
- * sends TOKENS chunks GAP_MS apart, then finish, usage and [DONE]. Every answer is the same; the request
- * body is read and dropped. Usage: java -cp CLASSPATH FakeUpstream.java PORT TOKENS GAP_MS
+ * A fast OpenAI-compatible upstream for benchmarks and load runs. The model name tunes each answer:
+ * {@code w=200} waits 200 ms before answering, {@code n=20,p=10} streams 20 tokens 10 ms apart (defaults:
+ * no wait, TOKENS tokens GAP_MS apart), with or without a {@code provider/} prefix. A non-streamed answer is
+ * the same few bytes every time. Each streamed token's content is the {@link System#nanoTime()} at which it
+ * was written, so a client on the same machine can tell how long each chunk took to reach it.
+ * Usage: java -cp CLASSPATH FakeUpstream.java PORT TOKENS GAP_MS
  */
 public class FakeUpstream {
 
+    private static final byte[] COMPLETION = """
+            {"id":"fake","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,\
+            "message":{"role":"assistant","content":"A fake answer."},"finish_reason":"stop"}],\
+            "usage":{"prompt_tokens":10,"completion_tokens":4,"total_tokens":14}}""".getBytes(StandardCharsets.UTF_8);
+
+    private final int tokens;
+    private final long gapMillis;
+
+    FakeUpstream(int tokens, long gapMillis) {
+        this.tokens = tokens;
+        this.gapMillis = gapMillis;
+    }
+
     public static void main(String[] args) {
-        int port = Integer.parseInt(args[0]);
-        int tokens = Integer.parseInt(args[1]);
-        Duration gap = Duration.ofMillis(Long.parseLong(args[2]));
-        String completion = """
-                {"id":"fake","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,\
-                "message":{"role":"assistant","content":"A fake answer."},"finish_reason":"stop"}],\
-                "usage":{"prompt_tokens":10,"completion_tokens":4,"total_tokens":14}}""";
-        String chunk = "data: {\"id\":\"fake\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok \"},\"finish_reason\":null}]}\n\n";
-        String end = "data: {\"id\":\"fake\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-                + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-                + "data: {\"id\":\"fake\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],"
-                + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":" + tokens + ",\"total_tokens\":" + (10 + tokens)
-                + "}}\n\ndata: [DONE]\n\n";
+        FakeUpstream fake = new FakeUpstream(Integer.parseInt(args[1]), Long.parseLong(args[2]));
         HttpServer.create()
-                .port(port)
-                .handle((request, response) -> request.receive().aggregate().asString().flatMap(body -> {
-                    if (!body.contains("\"stream\":true")) {
-                        return response.header("Content-Type", "application/json").sendString(Mono.just(completion)).then();
-                    }
-                    Flux<String> events = Flux.fromStream(IntStream.range(0, tokens).boxed())
-                            .delayElements(gap)
-                            .map(i -> chunk)
-                            .concatWithValues(end);
-                    return response.header("Content-Type", "text/event-stream").sendString(events).then();
-                }))
+                .port(Integer.parseInt(args[0]))
+                .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
+                        .flatMap(body -> fake.answer(body, response)))
                 .bindNow()
                 .onDispose()
                 .block();
+    }
+
+    Mono<Void> answer(String body, HttpServerResponse response) {
+        Map<String, Long> tuning = tuning(body);
+        long wait = tuning.getOrDefault("w", 0L);
+        if (!body.contains("\"stream\":true")) {
+            Mono<Void> send = response.header("Content-Type", "application/json")
+                    .header("Content-Length", String.valueOf(COMPLETION.length))
+                    .sendByteArray(Mono.just(COMPLETION))
+                    .then();
+            return wait == 0 ? send : Mono.delay(Duration.ofMillis(wait)).then(send);
+        }
+        int count = tuning.getOrDefault("n", (long) tokens).intValue();
+        Duration gap = Duration.ofMillis(tuning.getOrDefault("p", gapMillis));
+        Flux<String> events = Flux.interval(Duration.ofMillis(wait), gap)
+                .take(count)
+                .map(i -> chunk("\"content\":\"" + System.nanoTime() + "\"", "null"))
+                .concatWithValues(chunk("", "\"stop\"") + usage(count) + "data: [DONE]\n\n");
+        return response.header("Content-Type", "text/event-stream").sendString(events).then();
+    }
+
+    /** The {@code key=value} pairs of the request's model name. */
+    private static Map<String, Long> tuning(String body) {
+        Map<String, Long> tuning = new HashMap<>();
+        int start = body.indexOf("\"model\":\"");
+        if (start < 0) {
+            return tuning;
+        }
+        String model = body.substring(start + 9, body.indexOf('"', start + 9));
+        for (String pair : model.substring(model.indexOf('/') + 1).split(",")) {
+            String[] keyValue = pair.split("=");
+            if (keyValue.length == 2) {
+                tuning.put(keyValue[0], Long.parseLong(keyValue[1]));
+            }
+        }
+        return tuning;
+    }
+
+    private static String chunk(String delta, String finishReason) {
+        return "data: {\"id\":\"fake\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":{" + delta + "},\"finish_reason\":" + finishReason + "}]}\n\n";
+    }
+
+    private static String usage(int count) {
+        return "data: {\"id\":\"fake\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],"
+                + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":" + count + ",\"total_tokens\":" + (10 + count)
+                + "}}\n\n";
     }
 }

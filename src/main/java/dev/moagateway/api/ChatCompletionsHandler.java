@@ -49,7 +49,8 @@ public final class ChatCompletionsHandler {
         ModelRef ref = ModelRef.parse(request.model()).orElseThrow(() -> ApiException.modelNotFound(request.model()));
         Upstream upstream = upstreams.find(ref.provider()).orElseThrow(() -> ApiException.modelNotFound(request.model()));
         ChatCompletionRequest forwarded = request.withModel(ref.model());
-        return request.streamed() ? events.respond(upstream.stream(forwarded)) : json(upstream.complete(forwarded));
+        return request.streamed() ? events.relay(upstream.streamVerbatim(forwarded))
+                : json(upstream.completeVerbatim(forwarded));
     }
 
     private static Mono<ServerResponse> json(Mono<?> completion) {

@@ -37,6 +37,11 @@ final class EventStream {
     }
 
     Mono<ServerResponse> respond(Flux<ChatCompletionChunk> chunks) {
+        return relay(chunks.map(json::writeValueAsString));
+    }
+
+    /** As {@link #respond}, for chunks already in JSON, which go out as they are. */
+    Mono<ServerResponse> relay(Flux<String> chunks) {
         Flux<String> frames = frames(chunks);
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
@@ -50,8 +55,8 @@ final class EventStream {
      * The frames to write: one {@code data:} event per chunk, then {@code [DONE]}; keep-alive comments at the
      * configured interval until the first chunk, for the time the proposers work.
      */
-    Flux<String> frames(Flux<ChatCompletionChunk> chunks) {
-        Flux<String> events = chunks.map(this::event).concatWith(Mono.just(DONE));
+    Flux<String> frames(Flux<String> chunks) {
+        Flux<String> events = chunks.map(EventStream::event).concatWith(Mono.just(DONE));
         return Flux.defer(() -> {
             AtomicBoolean written = new AtomicBoolean();
             return events.publish(shared -> Flux.merge(shared, keepAlives().takeUntilOther(shared)))
@@ -64,13 +69,13 @@ final class EventStream {
         return Flux.interval(keepAliveInterval).map(tick -> KEEP_ALIVE);
     }
 
-    private String event(ChatCompletionChunk chunk) {
-        return "data: " + json.writeValueAsString(chunk) + "\n\n";
+    private static String event(String chunk) {
+        return "data: " + chunk + "\n\n";
     }
 
     private String errorEvent(Throwable failure) {
         ApiException error = ApiErrors.toApi(failure);
         log.warn("Stream failed after it started: {}", failure.toString());
-        return "data: " + json.writeValueAsString(new ErrorResponse(error.detail())) + "\n\n";
+        return event(json.writeValueAsString(new ErrorResponse(error.detail())));
     }
 }

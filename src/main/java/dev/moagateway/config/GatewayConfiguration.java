@@ -69,7 +69,7 @@ class GatewayConfiguration {
         Map<String, Upstream> providers = new LinkedHashMap<>();
         properties.providers().forEach((name, settings) -> providers.put(name,
                 HttpUpstream.create(name, settings, webClients, httpClient, json)));
-        providers.put(MoaProperties.DEMO_PROVIDER, new DemoUpstream(properties.demo().speed()));
+        providers.put(MoaProperties.DEMO_PROVIDER, new DemoUpstream(properties.demo().speed(), json));
         return new UpstreamRegistry(providers);
     }
 

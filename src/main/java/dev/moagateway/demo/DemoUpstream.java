@@ -14,6 +14,7 @@ import dev.moagateway.upstream.Upstream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.StringNode;
 
 /**
@@ -25,10 +26,22 @@ import tools.jackson.databind.node.StringNode;
 public final class DemoUpstream implements Upstream {
 
     private final double speed;
+    private final JsonMapper json;
 
     /** {@code speed} divides every delay: 1 is a realistic pace, larger is faster (tests use 100). */
-    public DemoUpstream(double speed) {
+    public DemoUpstream(double speed, JsonMapper json) {
         this.speed = speed;
+        this.json = json;
+    }
+
+    @Override
+    public Mono<byte[]> completeVerbatim(ChatCompletionRequest request) {
+        return complete(request).map(json::writeValueAsBytes);
+    }
+
+    @Override
+    public Flux<String> streamVerbatim(ChatCompletionRequest request) {
+        return stream(request).map(json::writeValueAsString);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.moagateway.upstream;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,7 +20,6 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -30,6 +30,8 @@ public final class HttpUpstream implements Upstream {
 
     private static final String PATH = "/chat/completions";
     private static final String DONE = "[DONE]";
+    private static final String NOT_A_COMPLETION = "sent a response that is not a completion";
+    private static final String NOT_A_CHUNK = "sent an event that is not a chunk: ";
     private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
     };
 
@@ -71,18 +73,35 @@ public final class HttpUpstream implements Upstream {
     @Override
     public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
         String source = source(request);
+        return completeVerbatim(request).handle((body, sink) -> {
+            try {
+                sink.next(json.readValue(body, ChatCompletion.class));
+            }
+            catch (JacksonException ex) {
+                sink.error(UpstreamException.malformed(source, NOT_A_COMPLETION));
+            }
+        });
+    }
+
+    @Override
+    public Mono<byte[]> completeVerbatim(ChatCompletionRequest request) {
+        String source = source(request);
         return client.post()
                 .uri(PATH)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(request)
                 .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                        ? response.bodyToMono(ChatCompletion.class)
+                        ? response.bodyToMono(byte[].class)
                         : rejection(source, response).flatMap(Mono::error))
                 .switchIfEmpty(Mono.error(() -> UpstreamException.malformed(source, "sent an empty response")))
-                .flatMap(completion -> completion.extra().containsKey("error")
-                        ? Mono.error(UpstreamException.malformed(source, "answered with an error: "
-                                + errorMessage(completion.extra().get("error"), "")))
-                        : Mono.just(completion))
+                .<byte[]>handle((body, sink) -> {
+                    UpstreamException failure = check(source, body);
+                    if (failure != null) {
+                        sink.error(failure);
+                        return;
+                    }
+                    sink.next(body);
+                })
                 .onErrorMap(failure -> !(failure instanceof UpstreamException), failure -> classify(source, failure))
                 .retryWhen(RetryPolicy.always())
                 .timeout(timeouts.total())
@@ -93,10 +112,23 @@ public final class HttpUpstream implements Upstream {
     @Override
     public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
         String source = source(request);
+        return streamVerbatim(request).handle((data, sink) -> {
+            try {
+                sink.next(json.readValue(data, ChatCompletionChunk.class));
+            }
+            catch (JacksonException ex) {
+                sink.error(UpstreamException.malformed(source, NOT_A_CHUNK + abbreviate(data)));
+            }
+        });
+    }
+
+    @Override
+    public Flux<String> streamVerbatim(ChatCompletionRequest request) {
+        String source = source(request);
         return Flux.defer(() -> {
             AtomicBoolean received = new AtomicBoolean();
             long deadline = System.nanoTime() + timeouts.total().toNanos();
-            Flux<ChatCompletionChunk> attempt = client.post()
+            Flux<String> attempt = client.post()
                     .uri(PATH)
                     .contentType(MediaType.APPLICATION_JSON)
                     .accept(MediaType.TEXT_EVENT_STREAM)
@@ -113,51 +145,60 @@ public final class HttpUpstream implements Upstream {
     }
 
     /**
-     * The chunks of a 200 stream, up to {@code [DONE]}; a stream that stops before it finished is an error.
-     * The body is read to its end rather than cancelled at {@code [DONE]}, so the connection goes back to the pool.
+     * The chunks of a 200 stream, as sent, up to {@code [DONE]}; a stream that stops before it finished is an
+     * error. The body is read to its end rather than cancelled at {@code [DONE]}, so the connection goes back
+     * to the pool.
      */
-    private Flux<ChatCompletionChunk> chunks(String source, ClientResponse response) {
+    private Flux<String> chunks(String source, ClientResponse response) {
         AtomicBoolean done = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();
         return response.bodyToFlux(EVENTS)
                 .filter(event -> event.data() != null && !done.get())
-                .<ChatCompletionChunk>handle((event, sink) -> {
-                    if (DONE.equals(event.data().strip())) {
+                .<String>handle((event, sink) -> {
+                    String data = event.data();
+                    if (DONE.equals(data.strip())) {
                         done.set(true);
                         finished.set(true);
                         return;
                     }
-                    ChatCompletionChunk chunk = decode(source, event.data(), sink);
-                    if (chunk != null) {
-                        finished.compareAndSet(false, chunk.finishes());
-                        sink.next(chunk);
+                    JsonScan scan;
+                    try {
+                        scan = JsonScan.of(json.createParser(data));
                     }
+                    catch (JacksonException ex) {
+                        sink.error(UpstreamException.malformed(source, NOT_A_CHUNK + abbreviate(data)));
+                        return;
+                    }
+                    if (scan.error()) {
+                        sink.error(UpstreamException.malformed(source, "failed mid-stream: " + errorMessage(data)));
+                        return;
+                    }
+                    finished.compareAndSet(false, scan.finishes());
+                    sink.next(data);
                 })
                 .concatWith(Mono.defer(() -> finished.get() ? Mono.empty()
                         : Mono.error(UpstreamException.malformed(source, "ended the stream before it finished"))));
     }
 
-    private ChatCompletionChunk decode(String source, String data, SynchronousSink<ChatCompletionChunk> sink) {
-        ChatCompletionChunk chunk;
+    /** Why a 200 answer cannot be passed on, or null when it can. */
+    private UpstreamException check(String source, byte[] body) {
         try {
-            chunk = json.readValue(data, ChatCompletionChunk.class);
+            if (!JsonScan.of(json.createParser(body)).error()) {
+                return null;
+            }
         }
         catch (JacksonException ex) {
-            sink.error(UpstreamException.malformed(source, "sent an event that is not a chunk: " + abbreviate(data)));
-            return null;
+            return UpstreamException.malformed(source, NOT_A_COMPLETION);
         }
-        if (chunk.error() != null) {
-            sink.error(UpstreamException.malformed(source, "failed mid-stream: " + errorMessage(chunk.error(), data)));
-            return null;
-        }
-        return chunk;
+        String message = errorMessage(new String(body, StandardCharsets.UTF_8));
+        return UpstreamException.malformed(source, "answered with an error: " + message);
     }
 
     /**
      * One attempt's first byte, then idle gaps, each capped by what is left of the whole call's deadline, which
      * retries share. Which wait ran out is told by whether a chunk had arrived and whether the deadline passed.
      */
-    private Flux<ChatCompletionChunk> withStreamTimeouts(String source, Flux<ChatCompletionChunk> chunks,
+    private Flux<String> withStreamTimeouts(String source, Flux<String> chunks,
             AtomicBoolean received, long deadline) {
         return chunks
                 .timeout(Mono.defer(() -> Mono.delay(min(timeouts.firstByte(), remaining(deadline)))),
@@ -181,7 +222,7 @@ public final class HttpUpstream implements Upstream {
 
     private UpstreamException classify(String source, Throwable failure) {
         if (failure instanceof org.springframework.core.codec.CodecException) {
-            return UpstreamException.malformed(source, "sent a response that is not a completion");
+            return UpstreamException.malformed(source, NOT_A_COMPLETION);
         }
         return UpstreamException.unreachable(source, failure);
     }

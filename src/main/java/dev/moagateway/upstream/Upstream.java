@@ -24,4 +24,10 @@ public interface Upstream {
      * that stops before it finished. Cancelling abandons the call and closes its connection.
      */
     Flux<ChatCompletionChunk> stream(ChatCompletionRequest request);
+
+    /** As {@link #complete}, but the completion's JSON as the provider wrote it: a passthrough relays it as is. */
+    Mono<byte[]> completeVerbatim(ChatCompletionRequest request);
+
+    /** As {@link #stream}, but each chunk's JSON as the provider wrote it: a passthrough relays it as is. */
+    Flux<String> streamVerbatim(ChatCompletionRequest request);
 }

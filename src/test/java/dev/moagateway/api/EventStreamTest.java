@@ -17,9 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EventStreamTest {
 
-    private final EventStream events = new EventStream(JsonMapper.builder().build(), Duration.ofSeconds(10));
-    private final ChatCompletionChunk chunk = new ChatCompletionChunk("chatcmpl-1", ChatCompletionChunk.OBJECT, 1L, "m",
-            List.of(new ChunkChoice(0, ChatMessage.of(null, "Hi"), null, null)), null, null);
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final EventStream events = new EventStream(json, Duration.ofSeconds(10));
+    private final String chunk = json.writeValueAsString(new ChatCompletionChunk("chatcmpl-1", ChatCompletionChunk.OBJECT,
+            1L, "m", List.of(new ChunkChoice(0, ChatMessage.of(null, "Hi"), null, null)), null, null));
 
     @Test
     void sendsKeepAliveCommentsWhileTheFirstChunkIsAwaitedAndNoneAfter() {
@@ -45,7 +46,7 @@ class EventStreamTest {
 
     @Test
     void aFailureAfterTheFirstFrameBecomesAnErrorEventThenDone() {
-        Flux<ChatCompletionChunk> broken = Flux.just(chunk)
+        Flux<String> broken = Flux.just(chunk)
                 .concatWith(Mono.error(UpstreamException.timeout("fake/agg", "next chunk", Duration.ofSeconds(2))));
 
         StepVerifier.create(events.frames(broken))
@@ -61,7 +62,7 @@ class EventStreamTest {
     void aFailureAfterAKeepAliveIsAlsoInBand() {
         UpstreamException failure = UpstreamException.malformed("x/y", "broke");
 
-        StepVerifier.withVirtualTime(() -> events.frames(Flux.<ChatCompletionChunk>error(failure)
+        StepVerifier.withVirtualTime(() -> events.frames(Flux.<String>error(failure)
                         .delaySubscription(Duration.ofSeconds(15))))
                 .thenAwait(Duration.ofSeconds(15))
                 .expectNext(EventStream.KEEP_ALIVE)

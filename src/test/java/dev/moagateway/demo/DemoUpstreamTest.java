@@ -8,12 +8,13 @@ import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DemoUpstreamTest {
 
-    private final DemoUpstream demo = new DemoUpstream(1000);
+    private final DemoUpstream demo = new DemoUpstream(1000, JsonMapper.shared());
     private final ChatCompletionRequest question = ChatCompletionRequest.of("atlas",
             List.of(ChatMessage.of(ChatMessage.USER, "Why is the sky blue?")));
 
@@ -54,7 +55,7 @@ class DemoUpstreamTest {
 
     @Test
     void cancellingAStreamStopsIt() {
-        StepVerifier.create(new DemoUpstream(1).stream(question))
+        StepVerifier.create(new DemoUpstream(1, JsonMapper.shared()).stream(question))
                 .expectNextCount(1)
                 .thenCancel()
                 .verify(Duration.ofSeconds(5));

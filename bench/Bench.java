@@ -1,0 +1,349 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntToDoubleFunction;
+import java.util.stream.IntStream;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * The timings of bench/run.sh that need a client of its own: streaming and mixtures. Each target is
+ * {@code name=url}; the first is the baseline (the fake upstream reached directly). Streamed tokens carry the
+ * fake upstream's {@link System#nanoTime()} at writing, which is the same clock here (CLOCK_MONOTONIC).
+ * <pre>
+ * wrk-summary FILE CLOCK_TICKS                              added latency, throughput ratio and CPU, from wrk runs
+ * streams ROUNDS PER_ROUND TOKENS GAP_MS TARGET...           time to first token, inter-chunk gap, chunk transit
+ * concurrent GATEWAY_PID TOKENS GAP_MS LEVELS TARGET...      concurrent streams without a stall, and memory
+ * mixture URL MODEL CRITICAL_PATH_MS CONCURRENCY REQUESTS    mixture time over its critical path
+ * </pre>
+ */
+public class Bench {
+
+    private static final HttpClient CLIENT = HttpClient.create(ConnectionProvider.builder("bench")
+                    .maxConnections(10_000).pendingAcquireMaxCount(-1).build())
+            .headers(headers -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json"))
+            .responseTimeout(Duration.ofSeconds(120));
+
+    public static void main(String[] args) {
+        switch (args[0]) {
+            case "wrk-summary" -> wrkSummary(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "streams" -> streams(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), targets(args, 5));
+            case "concurrent" -> concurrent(Long.parseLong(args[1]), Integer.parseInt(args[2]),
+                    Integer.parseInt(args[3]), args[4].split(","), targets(args, 5));
+            case "mixture" -> mixture(args[1], args[2], Long.parseLong(args[3]), Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]));
+            default -> throw new IllegalArgumentException("unknown command " + args[0]);
+        }
+    }
+
+    /**
+     * Summarizes run.sh's wrk runs, one per line: connections, target, round, requests, duration (us), latency
+     * p50 and p99 (us), errors, and the target's CPU time in clock ticks. Added latency and the throughput ratio
+     * are taken within each round, against the baseline's run of that round, and their median over rounds printed.
+     */
+    static void wrkSummary(Path file, int clockTicks) {
+        List<WrkRun> runs;
+        try (var lines = Files.lines(file)) {
+            runs = lines.map(WrkRun::parse).toList();
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        String baseline = runs.get(0).target();
+        System.out.println("non-streamed, wrk, medians over rounds (latency in microseconds; added = minus " + baseline
+                + "'s in the same round):");
+        System.out.printf("  %-4s %-10s %8s %8s %8s %8s %10s %9s %7s %13s%n", "c", "target", "p50", "p99", "added50",
+                "added99", "req/s", "x" + baseline, "errors", "CPU/request");
+        runs.stream().map(WrkRun::connections).distinct().forEach(connections -> runs.stream()
+                .map(WrkRun::target).distinct().forEach(target -> {
+                    List<WrkRun> mine = runs.stream()
+                            .filter(run -> run.connections() == connections && run.target().equals(target)).toList();
+                    List<WrkRun> base = mine.stream().map(run -> runs.stream()
+                            .filter(other -> other.connections() == connections && other.round() == run.round()
+                                    && other.target().equals(baseline))
+                            .findFirst().orElseThrow()).toList();
+                    long requests = mine.stream().mapToLong(WrkRun::requests).sum();
+                    long ticks = mine.stream().mapToLong(WrkRun::cpuTicks).sum();
+                    System.out.printf("  %-4d %-10s %8.0f %8.0f %8.0f %8.0f %10.0f %9.3f %7d %13s%n", connections,
+                            target, median(mine.size(), i -> mine.get(i).p50()),
+                            median(mine.size(), i -> mine.get(i).p99()),
+                            median(mine.size(), i -> mine.get(i).p50() - base.get(i).p50()),
+                            median(mine.size(), i -> mine.get(i).p99() - base.get(i).p99()),
+                            median(mine.size(), i -> mine.get(i).rate()),
+                            median(mine.size(), i -> mine.get(i).rate() / base.get(i).rate()),
+                            mine.stream().mapToLong(WrkRun::errors).sum(),
+                            target.equals(baseline) ? "-" : String.format("%.0f us", ticks * 1e6 / clockTicks / requests));
+                }));
+    }
+
+    /**
+     * One stream after another to each target, the targets taking turns round by round. Prints each target's
+     * time to first token, gap between chunks and time a chunk took from the fake upstream to here, and what
+     * it adds to the baseline's.
+     */
+    static void streams(int rounds, int perRound, int tokens, int gapMillis, Map<String, String> targets) {
+        Map<String, Samples> ttft = new LinkedHashMap<>();
+        Map<String, Samples> gaps = new LinkedHashMap<>();
+        Map<String, Samples> transits = new LinkedHashMap<>();
+        targets.keySet().forEach(name -> {
+            ttft.put(name, new Samples());
+            gaps.put(name, new Samples());
+            transits.put(name, new Samples());
+        });
+        String model = "mock/n=" + tokens + ",p=" + gapMillis;
+        targets.forEach((name, url) -> Flux.range(0, 20).concatMap(i -> stream(url, model)).blockLast());
+        for (int round = 0; round < rounds; round++) {
+            targets.forEach((name, url) -> Flux.range(0, perRound).concatMap(i -> stream(url, model))
+                    .doOnNext(result -> {
+                        if (result.ok(tokens)) {
+                            ttft.get(name).add(result.firstToken());
+                            gaps.get(name).addAll(result.gaps());
+                            transits.get(name).addAll(result.transits());
+                        }
+                    })
+                    .blockLast());
+        }
+        System.out.printf("streams of %d tokens %d ms apart, %d per target in %d alternating rounds (microseconds):%n",
+                tokens, gapMillis, rounds * perRound, rounds);
+        System.out.printf("  %-10s %8s %14s %14s %14s %14s %14s %14s%n", "target", "streams", "ttft p50", "ttft p99",
+                "gap p50", "gap p99", "transit p50", "transit p99");
+        String baseline = targets.keySet().iterator().next();
+        targets.keySet().forEach(name -> System.out.printf("  %-10s %8d %14s %14s %14s %14s %14s %14s%n", name,
+                ttft.get(name).size(),
+                added(ttft, name, baseline, 50), added(ttft, name, baseline, 99),
+                added(gaps, name, baseline, 50), added(gaps, name, baseline, 99),
+                added(transits, name, baseline, 50), added(transits, name, baseline, 99)));
+        System.out.println("  (each cell: the target's figure, then in brackets what it adds to " + baseline + "'s)");
+    }
+
+    /**
+     * For each level, that many streams at once to each target: how many finished with every chunk no later
+     * than the pace plus 100 ms. While the gateway holds the streams, its memory is sampled.
+     */
+    static void concurrent(long gatewayPid, int tokens, int gapMillis, String[] levels, Map<String, String> targets) {
+        String model = "mock/n=" + tokens + ",p=" + gapMillis;
+        long stallNanos = Duration.ofMillis(gapMillis + 100L).toNanos();
+        System.out.printf("concurrent streams of %d tokens %d ms apart; a stall is a chunk more than %d ms after "
+                + "the one before, an error, or a stream cut short:%n", tokens, gapMillis, gapMillis + 100);
+        for (String level : levels) {
+            int count = Integer.parseInt(level);
+            targets.forEach((name, url) -> {
+                AtomicLong peakRss = new AtomicLong();
+                Disposable sampler = name.equals("gateway") ? Flux.interval(Duration.ofMillis(50))
+                        .subscribe(tick -> peakRss.accumulateAndGet(rssKb(gatewayPid), Math::max)) : () -> { };
+                List<StreamResult> results;
+                try {
+                    results = Flux.range(0, count).flatMap(i -> stream(url, model), count).collectList().block();
+                }
+                finally {
+                    sampler.dispose();
+                }
+                long stalled = results.stream()
+                        .filter(r -> !r.ok(tokens) || r.gaps().stream().anyMatch(gap -> gap > stallNanos)).count();
+                long worstGap = results.stream().flatMap(r -> r.gaps().stream()).mapToLong(Long::longValue).max().orElse(0);
+                System.out.printf("  %-10s %5d streams: %5d without a stall, %4d stalled, longest gap %4d ms%s%n",
+                        name, count, count - stalled, stalled, worstGap / 1_000_000,
+                        name.equals("gateway") ? ", gateway RSS peak " + peakRss.get() / 1024 + " MB" : "");
+            });
+        }
+    }
+
+    /** CONCURRENCY mixture requests at a time, REQUESTS in all: end-to-end time over the critical path. */
+    static void mixture(String url, String model, long criticalMillis, int concurrency, int requests) {
+        String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        Flux.range(0, Math.min(concurrency, 10)).flatMap(i -> timed(url, body)).blockLast();
+        Samples times = new Samples();
+        long failed = Flux.range(0, requests).flatMap(i -> timed(url, body), concurrency)
+                .filter(time -> {
+                    if (time < 0) {
+                        return true;
+                    }
+                    times.add(time);
+                    return false;
+                })
+                .count().block();
+        double critical = criticalMillis * 1e6;
+        System.out.printf("  c=%-4d %4d requests, %d failed: p50 %.1f ms (%.3fx), p99 %.1f ms (%.3fx) of the %d ms "
+                + "critical path%n", concurrency, requests, failed, times.percentile(50) / 1e6,
+                times.percentile(50) / critical, times.percentile(99) / 1e6, times.percentile(99) / critical,
+                criticalMillis);
+    }
+
+    /** The nanoseconds one non-streamed request took, or -1 if it failed. */
+    private static Mono<Long> timed(String url, String body) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return CLIENT.post().uri(url + "/v1/chat/completions")
+                    .send(ByteBufFlux.fromString(Mono.just(body)))
+                    .responseSingle((response, content) -> content.asString()
+                            .map(text -> response.status().code() == 200 && text.contains("\"choices\"")
+                                    ? System.nanoTime() - start : -1L));
+        }).onErrorReturn(-1L);
+    }
+
+    /** One streamed request; the arrival time of each token and the time it was written upstream. */
+    private static Mono<StreamResult> stream(String url, String model) {
+        String body = "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        return Mono.defer(() -> {
+            StreamResult result = new StreamResult(System.nanoTime());
+            StringBuilder pending = new StringBuilder();
+            return CLIENT.post().uri(url + "/v1/chat/completions")
+                    .send(ByteBufFlux.fromString(Mono.just(body)))
+                    .response((response, content) -> {
+                        result.status = response.status().code();
+                        return content.asString().doOnNext(text -> result.read(pending.append(text), System.nanoTime()));
+                    })
+                    .then(Mono.just(result));
+        }).onErrorResume(failure -> Mono.just(new StreamResult(0)));
+    }
+
+    private static double median(int count, IntToDoubleFunction value) {
+        double[] sorted = IntStream.range(0, count).mapToDouble(value).sorted().toArray();
+        return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
+    }
+
+    private static Map<String, String> targets(String[] args, int from) {
+        Map<String, String> targets = new LinkedHashMap<>();
+        for (String target : Arrays.copyOfRange(args, from, args.length)) {
+            String[] nameUrl = target.split("=", 2);
+            targets.put(nameUrl[0], nameUrl[1]);
+        }
+        return targets;
+    }
+
+    private static String added(Map<String, Samples> samples, String name, String baseline, int percentile) {
+        long value = samples.get(name).percentile(percentile) / 1000;
+        if (name.equals(baseline)) {
+            return String.valueOf(value);
+        }
+        return value + " (" + (value - samples.get(baseline).percentile(percentile) / 1000) + ")";
+    }
+
+    private static long rssKb(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(line -> line.startsWith("VmRSS:"))
+                    .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
+                    .findFirst().orElse(0);
+        }
+        catch (IOException ex) {
+            return 0;
+        }
+    }
+
+    /** What one stream showed: when it started, when each token arrived, and when each was written upstream. */
+    static final class StreamResult {
+
+        final long start;
+        final List<Long> arrivals = new ArrayList<>();
+        final List<Long> written = new ArrayList<>();
+        int status;
+        boolean done;
+
+        StreamResult(long start) {
+            this.start = start;
+        }
+
+        /** Takes the complete events off the front of {@code pending}, all of them having arrived at {@code now}. */
+        void read(StringBuilder pending, long now) {
+            int end;
+            while ((end = pending.indexOf("\n\n")) >= 0) {
+                String event = pending.substring(0, end);
+                pending.delete(0, end + 2);
+                int content = event.indexOf("\"content\":\"");
+                if (content >= 0) {
+                    int from = content + 11;
+                    int to = from;
+                    while (to < event.length() && Character.isDigit(event.charAt(to))) {
+                        to++;
+                    }
+                    if (to > from) {
+                        written.add(Long.parseLong(event.substring(from, to)));
+                        arrivals.add(now);
+                    }
+                }
+                done |= event.equals("data: [DONE]");
+            }
+        }
+
+        boolean ok(int tokens) {
+            return status == 200 && done && arrivals.size() == tokens;
+        }
+
+        long firstToken() {
+            return arrivals.get(0) - start;
+        }
+
+        List<Long> gaps() {
+            List<Long> gaps = new ArrayList<>();
+            for (int i = 1; i < arrivals.size(); i++) {
+                gaps.add(arrivals.get(i) - arrivals.get(i - 1));
+            }
+            return gaps;
+        }
+
+        List<Long> transits() {
+            List<Long> transits = new ArrayList<>();
+            for (int i = 0; i < arrivals.size(); i++) {
+                transits.add(arrivals.get(i) - written.get(i));
+            }
+            return transits;
+        }
+    }
+
+    /** One wrk run of run.sh. */
+    record WrkRun(int connections, String target, int round, long requests, long micros, long p50, long p99,
+            long errors, long cpuTicks) {
+
+        static WrkRun parse(String line) {
+            String[] f = line.trim().split("\\s+");
+            return new WrkRun(Integer.parseInt(f[0]), f[1], Integer.parseInt(f[2]), Long.parseLong(f[3]),
+                    Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]),
+                    Long.parseLong(f[8]));
+        }
+
+        double rate() {
+            return requests * 1e6 / micros;
+        }
+    }
+
+    /** Nanosecond samples and their percentiles. */
+    static final class Samples {
+
+        private final List<Long> values = new ArrayList<>();
+
+        synchronized void add(long value) {
+            values.add(value);
+        }
+
+        synchronized void addAll(List<Long> more) {
+            values.addAll(more);
+        }
+
+        synchronized int size() {
+            return values.size();
+        }
+
+        synchronized long percentile(int percentile) {
+            if (values.isEmpty()) {
+                return 0;
+            }
+            long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
+        }
+    }
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The benchmark: the gateway's passthrough and nginx as a plain reverse proxy, each in front of the same fast
+# fake upstream, against that upstream reached directly; then streams, concurrent streams, a mixture, memory
+# and CPU. Targets take turns round by round. Installs nginx and wrk from Debian's packages if they are missing.
+# Usage: bench/run.sh   (ROUNDS=5 RUN_SECONDS=10 STREAM_LEVELS=500,1000,2000,4000 change the run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-5}
+RUN_SECONDS=${RUN_SECONDS:-10}
+STREAM_LEVELS=${STREAM_LEVELS:-500,1000,2000,4000}
+export FAKE_PORT=${FAKE_PORT:-9801}
+NGINX_PORT=${NGINX_PORT:-9802}
+GATEWAY_PORT=${GATEWAY_PORT:-9803}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")"; rm -rf "$work"' EXIT
+
+if [ ! -x /usr/sbin/nginx ] || ! command -v wrk > /dev/null; then
+    sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq nginx wrk > /dev/null
+fi
+ulimit -n 65536 2> /dev/null || ulimit -n "$(ulimit -Hn)"
+
+./mvnw -B -q package -DskipTests
+./mvnw -B -q dependency:build-classpath -Dmdep.outputFile="$work/classpath" -Dmdep.includeScope=test
+classpath=$(cat "$work/classpath")
+bench() { java -cp "$classpath" bench/Bench.java "$@"; }
+
+java -cp "$classpath" bench/FakeUpstream.java "$FAKE_PORT" 20 10 > "$work/fake.log" 2>&1 &
+
+sed -e "s|@WORK@|$work|g" -e "s|@FAKE_PORT@|$FAKE_PORT|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" \
+    bench/nginx.conf > "$work/nginx.conf"
+/usr/sbin/nginx -p "$work" -c "$work/nginx.conf"
+
+java @jvm.options -jar target/moa-gateway.jar --spring.config.location=file:bench/bench.yml \
+    --server.port="$GATEWAY_PORT" > "$work/gateway.log" 2>&1 &
+gateway=$!
+for _ in $(seq 1 60); do
+    curl -fs "localhost:$GATEWAY_PORT/actuator/health" > /dev/null && break
+    sleep 1
+done
+sleep 5
+
+rss() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
+# CPU time (user + system, in clock ticks) of the gateway, or of nginx's workers.
+cpu_ticks() { for pid in "$@"; do awk '{ print $14 + $15 }' "/proc/$pid/stat"; done | awk '{ s += $1 } END { print s + 0 }'; }
+ticks() {
+    case $1 in
+        gateway) cpu_ticks "$gateway" ;;
+        nginx) cpu_ticks $(pgrep -P "$(cat "$work/nginx.pid")") ;;
+        *) echo 0 ;;
+    esac
+}
+
+declare -A url=([direct]="http://127.0.0.1:$FAKE_PORT" [nginx]="http://127.0.0.1:$NGINX_PORT"
+    [gateway]="http://127.0.0.1:$GATEWAY_PORT")
+idle=$(rss "$gateway")
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(java -version 2>&1 | head -1)"
+echo "gateway: $(tr '\n' ' ' < jvm.options); $(/usr/sbin/nginx -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+echo
+
+# Non-streamed, with wrk: the targets take turns, starting each round with another one.
+order=(direct nginx gateway)
+for round in $(seq 1 "$ROUNDS"); do
+    for connections in 1 64; do
+        for target in "${order[@]}"; do
+            before=$(ticks "$target")
+            line=$(wrk -t"$((connections == 1 ? 1 : 2))" -c"$connections" -d"${RUN_SECONDS}s" -s bench/post.lua \
+                "${url[$target]}/v1/chat/completions" | awk '/^result/ { print $2, $3, $4, $5, $6 }')
+            echo "$connections $target $round $line $(( $(ticks "$target") - before ))" >> "$work/wrk.txt"
+        done
+    done
+    order=("${order[@]:1}" "${order[0]}")
+done
+bench wrk-summary "$work/wrk.txt" "$(getconf CLK_TCK)"
+echo
+
+bench streams "$ROUNDS" 60 20 5 direct="${url[direct]}" nginx="${url[nginx]}" gateway="${url[gateway]}"
+echo
+
+bench concurrent "$gateway" 20 100 "$STREAM_LEVELS" direct="${url[direct]}" nginx="${url[nginx]}" \
+    gateway="${url[gateway]}"
+sleep 10
+after=$(rss "$gateway")
+echo
+
+echo "mixture of 3 + 2 proposers and an aggregator (fake latencies: 100/150/200 ms, 80/120 ms, 100 ms):"
+bench mixture "${url[gateway]}" mixture 420 1 50
+bench mixture "${url[gateway]}" mixture 420 100 500
+echo
+
+echo "gateway RSS: ${idle} MB idle after start, ${after} MB 10 s after the concurrent streams ended"
+echo "errors logged by the gateway: $(grep -c ' ERROR ' "$work/gateway.log" || true)"
