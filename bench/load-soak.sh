@@ -21,7 +21,7 @@ classpath=$(cat "$work/classpath")
 # Streams of 50 tokens, 100 ms apart: each holds its connections for about 5 s.
 java -cp "$classpath" bench/FakeUpstream.java "$FAKE_PORT" 50 100 > "$work/fake.log" 2>&1 &
 java -Xms64m -Xmx512m -XX:G1PeriodicGCInterval=5000 -Dio.netty.leakDetection.level=advanced \
-    -jar target/moa-gateway.jar --spring.config.location=file:bench/load-soak.yml --server.port="$GATEWAY_PORT" \
+    -jar target/moa-gateway.jar --spring.config.location=classpath:/,file:bench/load-soak.yml --server.port="$GATEWAY_PORT" \
     --logging.level.root=WARN > "$work/gateway.log" 2>&1 &
 gateway=$!
 for _ in $(seq 1 60); do

@@ -33,7 +33,7 @@ sed -e "s|@WORK@|$work|g" -e "s|@FAKE_PORT@|$FAKE_PORT|g" -e "s|@NGINX_PORT@|$NG
     bench/nginx.conf > "$work/nginx.conf"
 /usr/sbin/nginx -p "$work" -c "$work/nginx.conf"
 
-java @jvm.options -jar target/moa-gateway.jar --spring.config.location=file:bench/bench.yml \
+java @jvm.options -jar target/moa-gateway.jar --spring.config.location=classpath:/,file:bench/bench.yml \
     --server.port="$GATEWAY_PORT" > "$work/gateway.log" 2>&1 &
 gateway=$!
 for _ in $(seq 1 60); do

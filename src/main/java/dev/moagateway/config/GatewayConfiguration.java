@@ -24,7 +24,6 @@ import dev.moagateway.upstream.UpstreamRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.netty.http.client.HttpClient;
@@ -62,13 +61,12 @@ class GatewayConfiguration {
     }
 
     @Bean
-    UpstreamRegistry upstreamRegistry(MoaProperties properties, ConnectionProvider connections,
-            WebClient.Builder webClients, JsonMapper json) {
+    UpstreamRegistry upstreamRegistry(MoaProperties properties, ConnectionProvider connections, JsonMapper json) {
         WireTypes.warmUp(json);
         HttpClient httpClient = HttpClient.create(connections);
         Map<String, Upstream> providers = new LinkedHashMap<>();
         properties.providers().forEach((name, settings) -> providers.put(name,
-                HttpUpstream.create(name, settings, webClients, httpClient, json)));
+                HttpUpstream.create(name, settings, httpClient, json)));
         providers.put(MoaProperties.DEMO_PROVIDER, new DemoUpstream(properties.demo().speed(), json));
         return new UpstreamRegistry(providers);
     }

@@ -1,5 +1,6 @@
 package dev.moagateway.upstream;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -10,40 +11,45 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.moagateway.openai.ChatCompletion;
 import dev.moagateway.openai.ChatCompletionChunk;
 import dev.moagateway.openai.ChatCompletionRequest;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.WebClient;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpStatusClass;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** An OpenAI-compatible provider reached over HTTP at {@code <base-url>/chat/completions}. */
+/**
+ * An OpenAI-compatible provider reached over HTTP at {@code <base-url>/chat/completions}, on Reactor Netty's
+ * client directly: a passthrough call costs one request encoding and nothing else on the way.
+ */
 public final class HttpUpstream implements Upstream {
 
     private static final String PATH = "/chat/completions";
     private static final String DONE = "[DONE]";
     private static final String NOT_A_COMPLETION = "sent a response that is not a completion";
     private static final String NOT_A_CHUNK = "sent an event that is not a chunk: ";
-    private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
-    };
+    /** More than any chat completion, or any one line of a stream; what is larger is refused, not buffered. */
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private final String name;
-    private final WebClient client;
+    private final HttpClient completions;
+    private final HttpClient streams;
     private final Timeouts timeouts;
     private final JsonMapper json;
     private final String apiKey;
 
-    HttpUpstream(String name, WebClient client, Timeouts timeouts, JsonMapper json, String apiKey) {
+    HttpUpstream(String name, HttpClient client, Timeouts timeouts, JsonMapper json, String apiKey) {
         this.name = name;
-        this.client = client;
+        this.completions = client.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON));
+        this.streams = client.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.TEXT_EVENT_STREAM));
         this.timeouts = timeouts;
         this.json = json;
         this.apiKey = apiKey;
@@ -53,20 +59,17 @@ public final class HttpUpstream implements Upstream {
      * A provider on the shared connection pool of {@code httpClient}, with its own connect timeout, base URL,
      * key and headers. The key is the provider's: nothing of the inbound request's headers is sent.
      */
-    public static HttpUpstream create(String name, ProviderSettings settings, WebClient.Builder builder,
-            HttpClient httpClient, JsonMapper json) {
-        HttpClient connector = httpClient.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) settings.timeouts().connect().toMillis());
-        WebClient client = builder.clone()
+    public static HttpUpstream create(String name, ProviderSettings settings, HttpClient httpClient, JsonMapper json) {
+        HttpClient client = httpClient
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.timeouts().connect().toMillis())
                 .baseUrl(settings.baseUrl())
-                .clientConnector(new ReactorClientHttpConnector(connector))
-                .defaultHeaders(headers -> {
+                .headers(headers -> {
                     settings.headers().forEach(headers::set);
                     if (settings.apiKey() != null) {
-                        headers.setBearerAuth(settings.apiKey());
+                        headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + settings.apiKey());
                     }
-                })
-                .build();
+                    headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+                });
         return new HttpUpstream(name, client, settings.timeouts(), json, settings.apiKey());
     }
 
@@ -86,13 +89,11 @@ public final class HttpUpstream implements Upstream {
     @Override
     public Mono<byte[]> completeVerbatim(ChatCompletionRequest request) {
         String source = source(request);
-        return client.post()
-                .uri(PATH)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(request)
-                .exchangeToMono(response -> response.statusCode().is2xxSuccessful()
-                        ? response.bodyToMono(byte[].class)
-                        : rejection(source, response).flatMap(Mono::error))
+        return post(request, false)
+                .response((response, body) -> isSuccess(response)
+                        ? bounded(body)
+                        : rejection(source, response, body).flatMap(Mono::<byte[]>error))
+                .next()
                 .switchIfEmpty(Mono.error(() -> UpstreamException.malformed(source, "sent an empty response")))
                 .<byte[]>handle((body, sink) -> {
                     UpstreamException failure = check(source, body);
@@ -128,14 +129,10 @@ public final class HttpUpstream implements Upstream {
         return Flux.defer(() -> {
             AtomicBoolean received = new AtomicBoolean();
             long deadline = System.nanoTime() + timeouts.total().toNanos();
-            Flux<String> attempt = client.post()
-                    .uri(PATH)
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .accept(MediaType.TEXT_EVENT_STREAM)
-                    .bodyValue(request)
-                    .exchangeToFlux(response -> response.statusCode().is2xxSuccessful()
-                            ? chunks(source, response)
-                            : rejection(source, response).flatMapMany(Flux::error))
+            Flux<String> attempt = post(request, true)
+                    .response((response, body) -> isSuccess(response)
+                            ? chunks(source, body)
+                            : rejection(source, response, body).flatMapMany(Flux::error))
                     .onErrorMap(failure -> !(failure instanceof UpstreamException),
                             failure -> classify(source, failure))
                     .transform(chunks -> withStreamTimeouts(source, chunks, received, deadline));
@@ -149,13 +146,14 @@ public final class HttpUpstream implements Upstream {
      * error. The body is read to its end rather than cancelled at {@code [DONE]}, so the connection goes back
      * to the pool.
      */
-    private Flux<String> chunks(String source, ClientResponse response) {
+    private Flux<String> chunks(String source, ByteBufFlux body) {
         AtomicBoolean done = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();
-        return response.bodyToFlux(EVENTS)
-                .filter(event -> event.data() != null && !done.get())
-                .<String>handle((event, sink) -> {
-                    String data = event.data();
+        ServerSentEvents events = new ServerSentEvents(MAX_BODY_BYTES);
+        return body.concatMapIterable(events::read)
+                .concatWith(Flux.defer(() -> Flux.fromIterable(events.finish())))
+                .filter(data -> !done.get())
+                .<String>handle((data, sink) -> {
                     if (DONE.equals(data.strip())) {
                         done.set(true);
                         finished.set(true);
@@ -212,17 +210,41 @@ public final class HttpUpstream implements Upstream {
                 });
     }
 
-    private Mono<UpstreamException> rejection(String source, ClientResponse response) {
-        int status = response.statusCode().value();
-        Duration retryAfter = retryAfter(response.headers().asHttpHeaders());
-        return response.bodyToMono(String.class)
+    private HttpClient.ResponseReceiver<?> post(ChatCompletionRequest request, boolean stream) {
+        return (stream ? streams : completions).post()
+                .uri(PATH)
+                .send(Mono.fromCallable(() -> Unpooled.wrappedBuffer(json.writeValueAsBytes(request))));
+    }
+
+    private static boolean isSuccess(HttpClientResponse response) {
+        return response.status().codeClass() == HttpStatusClass.SUCCESS;
+    }
+
+    /** The whole body, refused past {@link #MAX_BODY_BYTES}; empty when the provider sent nothing. */
+    private static Mono<byte[]> bounded(ByteBufFlux body) {
+        return body.asByteArray()
+                .collect(ByteArrayOutputStream::new, (all, part) -> {
+                    if (all.size() + part.length > MAX_BODY_BYTES) {
+                        throw new IllegalStateException("the response is larger than " + MAX_BODY_BYTES + " bytes");
+                    }
+                    all.writeBytes(part);
+                })
+                .filter(all -> all.size() > 0)
+                .map(ByteArrayOutputStream::toByteArray);
+    }
+
+    private Mono<UpstreamException> rejection(String source, HttpClientResponse response, ByteBufFlux body) {
+        int status = response.status().code();
+        Duration retryAfter = retryAfter(response.responseHeaders());
+        return bounded(body)
+                .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
                 .defaultIfEmpty("")
-                .map(body -> UpstreamException.rejected(source, status, redacted(errorMessage(body)), retryAfter));
+                .map(text -> UpstreamException.rejected(source, status, redacted(errorMessage(text)), retryAfter));
     }
 
     private UpstreamException classify(String source, Throwable failure) {
-        if (failure instanceof org.springframework.core.codec.CodecException) {
-            return UpstreamException.malformed(source, NOT_A_COMPLETION);
+        if (failure instanceof IllegalStateException tooLarge) {
+            return UpstreamException.malformed(source, tooLarge.getMessage());
         }
         return UpstreamException.unreachable(source, failure);
     }
@@ -253,11 +275,11 @@ public final class HttpUpstream implements Upstream {
     /** {@code retry-after-ms}, else {@code Retry-After} in seconds or as an HTTP date. */
     static Duration retryAfter(HttpHeaders headers) {
         try {
-            String millis = headers.getFirst("retry-after-ms");
+            String millis = headers.get("retry-after-ms");
             if (millis != null) {
                 return Duration.ofMillis((long) Double.parseDouble(millis.strip()));
             }
-            String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
+            String value = headers.get(HttpHeaderNames.RETRY_AFTER);
             if (value == null) {
                 return null;
             }

@@ -10,11 +10,11 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
 import dev.moagateway.testing.UpstreamBodies;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,8 +42,7 @@ class HttpUpstreamTest {
         server.resetAll();
         ProviderSettings settings = new ProviderSettings(server.baseUrl() + "/v1", "sk-up", null,
                 new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(5)), null);
-        upstream = HttpUpstream.create("up", settings, WebClient.builder(), HttpClient.create(),
-                JsonMapper.builder().build());
+        upstream = HttpUpstream.create("up", settings, HttpClient.create(), JsonMapper.builder().build());
     }
 
     @AfterAll
@@ -122,8 +121,7 @@ class HttpUpstreamTest {
     void aConnectionRefusedIsUnreachable() {
         ProviderSettings nowhere = new ProviderSettings("http://127.0.0.1:1/v1", null, null,
                 new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5)), null);
-        HttpUpstream closed = HttpUpstream.create("gone", nowhere, WebClient.builder(), HttpClient.create(),
-                JsonMapper.builder().build());
+        HttpUpstream closed = HttpUpstream.create("gone", nowhere, HttpClient.create(), JsonMapper.builder().build());
 
         StepVerifier.create(closed.complete(request))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(UpstreamException.class,
@@ -133,7 +131,7 @@ class HttpUpstreamTest {
 
     @Test
     void retryAfterIsReadInMillisecondsSecondsOrAsADate() {
-        HttpHeaders headers = new HttpHeaders();
+        HttpHeaders headers = new DefaultHttpHeaders();
         assertThat(HttpUpstream.retryAfter(headers)).isNull();
         headers.set("Retry-After", "7");
         assertThat(HttpUpstream.retryAfter(headers)).hasSeconds(7);
