@@ -2,11 +2,13 @@
 # The benchmark: the gateway's passthrough and nginx as a plain reverse proxy, each in front of the same fast
 # fake upstream, against that upstream reached directly; then streams, concurrent streams, a mixture, memory
 # and CPU. Targets take turns round by round. Installs nginx and wrk from Debian's packages if they are missing.
-# Usage: bench/run.sh   (ROUNDS=5 RUN_SECONDS=10 STREAM_LEVELS=500,1000,2000,4000 change the run)
+# The JVM compiles its hot paths while it runs, so every target gets WARMUP_SECONDS of load before anything is timed.
+# Usage: bench/run.sh   (ROUNDS=5 RUN_SECONDS=10 WARMUP_SECONDS=60 STREAM_LEVELS=500,1000,2000,4000 change the run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUNDS=${ROUNDS:-5}
+WARMUP_SECONDS=${WARMUP_SECONDS:-60}
 RUN_SECONDS=${RUN_SECONDS:-10}
 STREAM_LEVELS=${STREAM_LEVELS:-500,1000,2000,4000}
 export FAKE_PORT=${FAKE_PORT:-9801}
@@ -59,6 +61,14 @@ idle=$(rss "$gateway")
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(java -version 2>&1 | head -1)"
 echo "gateway: $(tr '\n' ' ' < jvm.options); $(/usr/sbin/nginx -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+echo
+
+echo "warming up: ${WARMUP_SECONDS} s of load on each target, then streams and mixtures"
+for target in direct nginx gateway; do
+    wrk -t2 -c64 -d"${WARMUP_SECONDS}s" -s bench/post.lua "${url[$target]}/v1/chat/completions" > /dev/null
+done
+bench streams 1 100 20 5 direct="${url[direct]}" nginx="${url[nginx]}" gateway="${url[gateway]}" > /dev/null
+bench mixture "${url[gateway]}" mixture 420 100 300 > /dev/null
 echo
 
 # Non-streamed, with wrk: the targets take turns, starting each round with another one.
