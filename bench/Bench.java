@@ -139,7 +139,8 @@ public class Bench {
         long stallNanos = Duration.ofMillis(gapMillis + 100L).toNanos();
         System.out.printf("concurrent streams of %d tokens %d ms apart; a stall is a chunk more than %d ms after "
                 + "the one before, an error, or a stream cut short:%n", tokens, gapMillis, gapMillis + 100);
-        targets.values().forEach(url -> Flux.range(0, 200).flatMap(i -> stream(url, model)).blockLast());
+        int warmUp = Integer.parseInt(levels[0]);
+        targets.values().forEach(url -> Flux.range(0, warmUp).flatMap(i -> stream(url, model), warmUp).blockLast());
         for (String level : levels) {
             int count = Integer.parseInt(level);
             targets.forEach((name, url) -> {

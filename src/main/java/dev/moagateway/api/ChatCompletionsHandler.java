@@ -50,7 +50,13 @@ public final class ChatCompletionsHandler {
         Upstream upstream = upstreams.find(ref.provider()).orElseThrow(() -> ApiException.modelNotFound(request.model()));
         ChatCompletionRequest forwarded = request.withModel(ref.model());
         return request.streamed() ? events.relay(upstream.streamVerbatim(forwarded))
-                : json(upstream.completeVerbatim(forwarded));
+                : relay(upstream.completeVerbatim(forwarded));
+    }
+
+    /** The provider's JSON as it came, written without looking for an encoder. */
+    private static Mono<ServerResponse> relay(Mono<byte[]> completion) {
+        return completion.flatMap(body -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                .body((message, context) -> message.writeWith(Mono.just(message.bufferFactory().wrap(body)))));
     }
 
     private static Mono<ServerResponse> json(Mono<?> completion) {

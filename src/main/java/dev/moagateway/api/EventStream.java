@@ -12,6 +12,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,7 +60,11 @@ final class EventStream {
         Flux<String> events = chunks.map(EventStream::event).concatWith(Mono.just(DONE));
         return Flux.defer(() -> {
             AtomicBoolean written = new AtomicBoolean();
-            return events.publish(shared -> Flux.merge(shared, keepAlives().takeUntilOther(shared)))
+            // Not publish(): sharing the events would queue every chunk; a sink costs one check per chunk.
+            Sinks.One<Boolean> started = Sinks.one();
+            Flux<String> relayed = events.doOnNext(frame -> started.tryEmitValue(true))
+                    .doFinally(signal -> started.tryEmitValue(true));
+            return Flux.merge(relayed, keepAlives().takeUntilOther(started.asMono()))
                     .doOnNext(frame -> written.set(true))
                     .onErrorResume(failure -> written.get(), failure -> Flux.just(errorEvent(failure), DONE));
         });

@@ -1,5 +1,6 @@
 package dev.moagateway.api;
 
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -22,7 +23,7 @@ public final class RequestIdFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String offered = exchange.getRequest().getHeaders().getFirst(HEADER);
         String id = offered != null && SANE.matcher(offered).matches() ? offered
-                : "req_%016x".formatted(ThreadLocalRandom.current().nextLong());
+                : "req_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         exchange.getResponse().getHeaders().set(HEADER, id);
         return chain.filter(exchange);
     }

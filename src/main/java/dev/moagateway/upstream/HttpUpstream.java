@@ -89,7 +89,7 @@ public final class HttpUpstream implements Upstream {
     @Override
     public Mono<byte[]> completeVerbatim(ChatCompletionRequest request) {
         String source = source(request);
-        return post(request, false)
+        Mono<byte[]> attempt = post(request, false)
                 .response((response, body) -> isSuccess(response)
                         ? bounded(body)
                         : rejection(source, response, body).flatMap(Mono::<byte[]>error))
@@ -103,8 +103,8 @@ public final class HttpUpstream implements Upstream {
                     }
                     sink.next(body);
                 })
-                .onErrorMap(failure -> !(failure instanceof UpstreamException), failure -> classify(source, failure))
-                .retryWhen(RetryPolicy.always())
+                .onErrorMap(failure -> !(failure instanceof UpstreamException), failure -> classify(source, failure));
+        return RetryPolicy.retrying(attempt)
                 .timeout(timeouts.total())
                 .onErrorMap(TimeoutException.class, timeout -> UpstreamException.timeout(source, "answer",
                         timeouts.total()));
@@ -136,8 +136,7 @@ public final class HttpUpstream implements Upstream {
                     .onErrorMap(failure -> !(failure instanceof UpstreamException),
                             failure -> classify(source, failure))
                     .transform(chunks -> withStreamTimeouts(source, chunks, received, deadline));
-            return attempt.doOnNext(chunk -> received.set(true))
-                    .retryWhen(RetryPolicy.untilStarted(received::get));
+            return RetryPolicy.retrying(attempt.doOnNext(chunk -> received.set(true)), received::get);
         });
     }
 

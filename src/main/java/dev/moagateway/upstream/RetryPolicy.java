@@ -3,8 +3,8 @@ package dev.moagateway.upstream;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * Retries a call that failed in a way that is safe to repeat (no answer, 408, 409, 429, 5xx), at most
@@ -20,21 +20,37 @@ final class RetryPolicy {
     private RetryPolicy() {
     }
 
-    /** Retries until {@code started} says a chunk was relayed: after that, repeating would duplicate text. */
-    static Retry untilStarted(BooleanSupplier started) {
-        return Retry.from(signals -> signals.concatMap(signal -> {
-            Throwable failure = signal.failure();
-            if (signal.totalRetries() >= MAX_RETRIES || started.getAsBoolean()
-                    || !(failure instanceof UpstreamException upstream) || !upstream.isRetryable()) {
-                return Mono.error(failure);
-            }
-            Duration wait = upstream.retryAfter() != null ? upstream.retryAfter()
-                    : FIRST_BACKOFF.multipliedBy(1L << signal.totalRetries());
-            return wait.compareTo(MAX_WAIT) > 0 ? Mono.error(failure) : Mono.delay(wait);
-        }));
+    /** {@code call}, subscribed again after each failure that is safe to repeat. */
+    static <T> Mono<T> retrying(Mono<T> call) {
+        return retrying(call, 0);
     }
 
-    static Retry always() {
-        return untilStarted(() -> false);
+    /** As {@link #retrying(Mono)}, until {@code started} says a chunk was relayed: repeating would duplicate text. */
+    static <T> Flux<T> retrying(Flux<T> call, BooleanSupplier started) {
+        return retrying(call, started, 0);
+    }
+
+    // Resuming on error, rather than Reactor's retryWhen, costs a call that succeeds no companion stream.
+    private static <T> Mono<T> retrying(Mono<T> call, int retries) {
+        return call.onErrorResume(failure -> {
+            Duration wait = waitBefore(failure, retries);
+            return wait == null ? Mono.error(failure) : Mono.delay(wait).then(retrying(call, retries + 1));
+        });
+    }
+
+    private static <T> Flux<T> retrying(Flux<T> call, BooleanSupplier started, int retries) {
+        return call.onErrorResume(failure -> {
+            Duration wait = started.getAsBoolean() ? null : waitBefore(failure, retries);
+            return wait == null ? Flux.error(failure) : Mono.delay(wait).thenMany(retrying(call, started, retries + 1));
+        });
+    }
+
+    /** How long to wait before retrying this failure, or null if it is not to be retried. */
+    private static Duration waitBefore(Throwable failure, int retries) {
+        if (retries >= MAX_RETRIES || !(failure instanceof UpstreamException upstream) || !upstream.isRetryable()) {
+            return null;
+        }
+        Duration wait = upstream.retryAfter() != null ? upstream.retryAfter() : FIRST_BACKOFF.multipliedBy(1L << retries);
+        return wait.compareTo(MAX_WAIT) > 0 ? null : wait;
     }
 }
