@@ -14,11 +14,10 @@ RUN apt-get update \
     && useradd --system --uid 10001 --home-dir /app moa
 WORKDIR /app
 COPY --from=build /src/target/moa-gateway.jar moa-gateway.jar
-COPY application.yml application.yml
+COPY application.yml jvm.options ./
 USER 10001
 EXPOSE 8080
-# Size the heap from the container's memory limit, not the host's.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 HEALTHCHECK --interval=10s --timeout=3s --start-period=40s --retries=3 \
     CMD curl -fsS http://localhost:8080/actuator/health || exit 1
-ENTRYPOINT ["java", "-jar", "/app/moa-gateway.jar"]
+# jvm.options fits the gateway in a 512 MB container; JAVA_OPTS comes after it, so its flags win (-Xmx1g, say).
+ENTRYPOINT ["sh", "-c", "exec java @/app/jvm.options $JAVA_OPTS -jar /app/moa-gateway.jar"]

@@ -156,9 +156,10 @@ public class Bench {
                 }
                 long stalled = results.stream()
                         .filter(r -> !r.ok(tokens) || r.gaps().stream().anyMatch(gap -> gap > stallNanos)).count();
+                long completed = results.stream().filter(r -> r.ok(tokens)).count();
                 long worstGap = results.stream().flatMap(r -> r.gaps().stream()).mapToLong(Long::longValue).max().orElse(0);
-                System.out.printf("  %-10s %5d streams: %5d without a stall, %4d stalled, longest gap %4d ms%s%n",
-                        name, count, count - stalled, stalled, worstGap / 1_000_000,
+                System.out.printf("  %-10s %5d streams: %5d completed, %5d without a stall, %4d stalled, longest gap "
+                        + "%4d ms%s%n", name, count, completed, count - stalled, stalled, worstGap / 1_000_000,
                         name.equals("gateway") ? ", gateway RSS peak " + peakRss.get() / 1024 + " MB" : "");
             });
         }

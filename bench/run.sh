@@ -60,7 +60,7 @@ declare -A url=([direct]="http://127.0.0.1:$FAKE_PORT" [nginx]="http://127.0.0.1
 idle=$(rss "$gateway")
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(java -version 2>&1 | head -1)"
-echo "gateway: $(tr '\n' ' ' < jvm.options); $(/usr/sbin/nginx -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+echo "gateway: $(grep -v '^#' jvm.options | tr '\n' ' '); $(/usr/sbin/nginx -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo
 
 echo "warming up: ${WARMUP_SECONDS} s of load on each target, then streams and mixtures"
