@@ -28,15 +28,6 @@ public record ChatCompletionChunk(String id, String object, Long created, String
         return new ChatCompletionChunk(id, OBJECT, created, model, List.of(), usage, null);
     }
 
-    /** An upstream sends {@code {"error": {...}}} inside a 200 stream when it fails after the headers. */
-    public JsonNode error() {
-        return extra.get("error");
-    }
-
-    public boolean finishes() {
-        return choices.stream().anyMatch(choice -> choice.finishReason() != null);
-    }
-
     /** This chunk under another identity, without usage: how a mixture relays its aggregator's tokens. */
     public ChatCompletionChunk restamped(String newId, long newCreated, String newModel) {
         return new ChatCompletionChunk(newId, OBJECT, newCreated, newModel, choices, null, extra);

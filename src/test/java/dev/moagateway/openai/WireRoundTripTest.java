@@ -63,7 +63,7 @@ class WireRoundTripTest {
         ChatCompletionChunk chunk = json.readValue("""
                 {"error":{"message":"overloaded","type":"server_error"}}""", ChatCompletionChunk.class);
 
-        assertThat(chunk.error().path("message").asString()).isEqualTo("overloaded");
+        assertThat(chunk.extra().get("error").path("message").asString()).isEqualTo("overloaded");
     }
 
     @Test
