@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.moagateway.openai.ChatCompletion;
 import dev.moagateway.openai.ChatCompletionChunk;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpStatusClass;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
@@ -194,19 +196,36 @@ public final class HttpUpstream implements Upstream {
     /**
      * One attempt's first byte, then idle gaps, each capped by what is left of the whole call's deadline, which
      * retries share. Which wait ran out is told by whether a chunk had arrived and whether the deadline passed.
+     * A chunk only notes the time it came; one timer at a time watches, set again for what is left of the wait
+     * when it goes off, rather than a timer set and cancelled for every chunk.
      */
-    private Flux<String> withStreamTimeouts(String source, Flux<String> chunks,
-            AtomicBoolean received, long deadline) {
-        return chunks
-                .timeout(Mono.defer(() -> Mono.delay(min(timeouts.firstByte(), remaining(deadline)))),
-                        chunk -> Mono.delay(min(timeouts.idle(), remaining(deadline))))
-                .onErrorMap(TimeoutException.class, timeout -> {
-                    if (System.nanoTime() - deadline >= 0) {
-                        return UpstreamException.timeout(source, "end of stream", timeouts.total());
-                    }
-                    return received.get() ? UpstreamException.timeout(source, "next chunk", timeouts.idle())
-                            : UpstreamException.timeout(source, "first chunk", timeouts.firstByte());
-                });
+    private Flux<String> withStreamTimeouts(String source, Flux<String> chunks, AtomicBoolean received,
+            long deadline) {
+        return Flux.defer(() -> {
+            AtomicLong lastArrival = new AtomicLong(System.nanoTime());
+            Sinks.One<Boolean> ended = Sinks.one();
+            Flux<String> noted = chunks.doOnNext(chunk -> lastArrival.set(System.nanoTime()))
+                    .doFinally(signal -> ended.tryEmitValue(true));
+            Flux<String> watch = Mono.defer(() -> {
+                        Duration wait = received.get() ? timeouts.idle() : timeouts.firstByte();
+                        long due = lastArrival.get() + wait.toNanos();
+                        long left = (due - deadline < 0 ? due : deadline) - System.nanoTime();
+                        return left > 0 ? Mono.delay(Duration.ofNanos(left)).then()
+                                : Mono.<Void>error(timedOut(source, received.get(), deadline));
+                    })
+                    .repeat()
+                    .takeUntilOther(ended.asMono())
+                    .cast(String.class);
+            return Flux.merge(noted, watch);
+        });
+    }
+
+    private UpstreamException timedOut(String source, boolean received, long deadline) {
+        if (System.nanoTime() - deadline >= 0) {
+            return UpstreamException.timeout(source, "end of stream", timeouts.total());
+        }
+        return received ? UpstreamException.timeout(source, "next chunk", timeouts.idle())
+                : UpstreamException.timeout(source, "first chunk", timeouts.firstByte());
     }
 
     private HttpClient.ResponseReceiver<?> post(ChatCompletionRequest request, boolean stream) {
@@ -296,14 +315,6 @@ public final class HttpUpstream implements Upstream {
 
     private String source(ChatCompletionRequest request) {
         return name + "/" + request.model();
-    }
-
-    private static Duration remaining(long deadline) {
-        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String abbreviate(String text) {
