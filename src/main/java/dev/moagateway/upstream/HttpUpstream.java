@@ -151,7 +151,9 @@ public final class HttpUpstream implements Upstream {
         AtomicBoolean done = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();
         ServerSentEvents events = new ServerSentEvents(MAX_BODY_BYTES);
-        return body.concatMapIterable(events::read)
+        // Each buffer is read as it comes: Reactor Netty releases it right after, so it must never wait in a queue.
+        return body.map(events::read)
+                .concatMapIterable(data -> data)
                 .concatWith(Flux.defer(() -> Flux.fromIterable(events.finish())))
                 .filter(data -> !done.get())
                 .<String>handle((data, sink) -> {
