@@ -90,15 +90,15 @@ echo
 bench streams "$ROUNDS" 60 20 5 direct="${url[direct]}" nginx="${url[nginx]}" gateway="${url[gateway]}"
 echo
 
+echo "mixture of 3 + 2 proposers and an aggregator (fake latencies: 100/150/200 ms, 80/120 ms, 100 ms):"
+bench mixture "${url[gateway]}" mixture 420 1 50
+bench mixture "${url[gateway]}" mixture 420 100 500
+echo
+
 bench concurrent "$gateway" 20 100 "$STREAM_LEVELS" direct="${url[direct]}" nginx="${url[nginx]}" \
     gateway="${url[gateway]}"
 sleep 10
 after=$(rss "$gateway")
-echo
-
-echo "mixture of 3 + 2 proposers and an aggregator (fake latencies: 100/150/200 ms, 80/120 ms, 100 ms):"
-bench mixture "${url[gateway]}" mixture 420 1 50
-bench mixture "${url[gateway]}" mixture 420 100 500
 echo
 
 echo "gateway RSS: ${idle} MB idle after start, ${after} MB 10 s after the concurrent streams ended"
