@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpStatusClass;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -39,7 +40,7 @@ public final class HttpUpstream implements Upstream {
     private static final String NOT_A_COMPLETION = "sent a response that is not a completion";
     private static final String NOT_A_CHUNK = "sent an event that is not a chunk: ";
     /** More than any chat completion, or any one line of a stream; what is larger is refused, not buffered. */
-    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+    private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private final String name;
     private final HttpClient completions;
@@ -245,7 +246,7 @@ public final class HttpUpstream implements Upstream {
         return body.asByteArray()
                 .collect(ByteArrayOutputStream::new, (all, part) -> {
                     if (all.size() + part.length > MAX_BODY_BYTES) {
-                        throw new IllegalStateException("the response is larger than " + MAX_BODY_BYTES + " bytes");
+                        throw new DataBufferLimitException("the response is larger than " + MAX_BODY_BYTES + " bytes");
                     }
                     all.writeBytes(part);
                 })
@@ -263,7 +264,7 @@ public final class HttpUpstream implements Upstream {
     }
 
     private UpstreamException classify(String source, Throwable failure) {
-        if (failure instanceof IllegalStateException tooLarge) {
+        if (failure instanceof DataBufferLimitException tooLarge) {
             return UpstreamException.malformed(source, tooLarge.getMessage());
         }
         return UpstreamException.unreachable(source, failure);

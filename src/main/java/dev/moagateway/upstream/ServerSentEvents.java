@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 
 /**
  * Reads the {@code data} of server-sent events from a stream cut into buffers anywhere, even inside a line or
@@ -47,7 +48,7 @@ final class ServerSentEvents {
 
     private void append(ByteBuf bytes, int count) {
         if (length + count > maxLineBytes) {
-            throw new IllegalStateException("a line of the event stream is longer than " + maxLineBytes + " bytes");
+            throw new DataBufferLimitException("a line of the event stream is longer than " + maxLineBytes + " bytes");
         }
         if (length + count > line.length) {
             line = Arrays.copyOf(line, Math.max(length + count, line.length * 2));
