@@ -2,13 +2,12 @@ package dev.moagateway.api;
 
 import java.time.Duration;
 
-import dev.moagateway.mixture.Mixture;
+import dev.moagateway.mixture.Catalog;
+import dev.moagateway.mixture.MixturePlan;
 import dev.moagateway.mixture.MixtureRunner;
-import dev.moagateway.mixture.Mixtures;
+import dev.moagateway.mixture.Passthrough;
+import dev.moagateway.mixture.Route;
 import dev.moagateway.openai.ChatCompletionRequest;
-import dev.moagateway.upstream.ModelRef;
-import dev.moagateway.upstream.Upstream;
-import dev.moagateway.upstream.UpstreamRegistry;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -21,36 +20,42 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ChatCompletionsHandler {
 
-    private final Mixtures mixtures;
+    private final Catalog catalog;
     private final MixtureRunner runner;
-    private final UpstreamRegistry upstreams;
     private final ChatRequestReader reader;
     private final EventStream events;
+    private final MixtureStream streams;
+    private final MixtureAnswer answers;
+    private final boolean traceEnabled;
 
-    public ChatCompletionsHandler(Mixtures mixtures, MixtureRunner runner, UpstreamRegistry upstreams,
-            JsonMapper json, Duration keepAliveInterval, long maxRequestBytes, int maxJsonDepth) {
-        this.mixtures = mixtures;
+    /** {@code traceEnabled} false ignores every request for a trace. */
+    public ChatCompletionsHandler(Catalog catalog, MixtureRunner runner, JsonMapper json, Duration keepAliveInterval,
+            long maxRequestBytes, int maxJsonDepth, boolean traceEnabled) {
+        this.catalog = catalog;
         this.runner = runner;
-        this.upstreams = upstreams;
         this.reader = new ChatRequestReader(maxRequestBytes, maxJsonDepth);
         this.events = new EventStream(json, keepAliveInterval);
+        this.streams = new MixtureStream(json);
+        this.answers = new MixtureAnswer(json);
+        this.traceEnabled = traceEnabled;
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
         return reader.read(request).flatMap(this::answer);
     }
 
-    private Mono<ServerResponse> answer(ChatCompletionRequest request) {
-        Mixture mixture = mixtures.find(request.model()).orElse(null);
-        if (mixture != null) {
-            return request.streamed() ? events.respond(runner.stream(mixture, request))
-                    : json(runner.complete(mixture, request));
+    private Mono<ServerResponse> answer(ChatRequest call) {
+        ChatCompletionRequest request = call.body();
+        Route route = catalog.route(request.model()).orElseThrow(() -> ApiException.modelNotFound(request.model()));
+        if (route instanceof Passthrough passthrough) {
+            return request.streamed() ? events.relay(passthrough.stream(request))
+                    : relay(passthrough.complete(request));
         }
-        ModelRef ref = ModelRef.parse(request.model()).orElseThrow(() -> ApiException.modelNotFound(request.model()));
-        Upstream upstream = upstreams.find(ref.provider()).orElseThrow(() -> ApiException.modelNotFound(request.model()));
-        ChatCompletionRequest forwarded = request.withModel(ref.model());
-        return request.streamed() ? events.relay(upstream.streamVerbatim(forwarded))
-                : relay(upstream.completeVerbatim(forwarded));
+        MixturePlan mixture = (MixturePlan) route;
+        MoaOptions options = new MoaOptions(call.moa().progress() != null ? call.moa().progress() : mixture.progress(),
+                traceEnabled && call.moa().trace(), call.moa().events());
+        return request.streamed() ? events.respond(streams.frames(runner.run(mixture, request), request, options))
+                : json(answers.complete(runner.run(mixture, request), request, options));
     }
 
     /** The provider's JSON as it came, written without looking for an encoder. */

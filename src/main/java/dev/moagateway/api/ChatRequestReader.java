@@ -39,7 +39,7 @@ final class ChatRequestReader {
     }
 
     /** Emits the checked request, or errors with an {@link ApiException} that says what is wrong. */
-    Mono<ChatCompletionRequest> read(ServerRequest request) {
+    Mono<ChatRequest> read(ServerRequest request) {
         if (request.headers().contentLength().orElse(0) > maxBytes) {
             return Mono.error(tooLarge());
         }
@@ -50,7 +50,11 @@ final class ChatRequestReader {
                         "The request body is empty: send a JSON object with 'model' and 'messages'.")))
                 .map(body -> {
                     try {
-                        return check(json.readValue(body.asInputStream(), ChatCompletionRequest.class));
+                        ChatCompletionRequest checked = check(json.readValue(body.asInputStream(),
+                                ChatCompletionRequest.class));
+                        MoaOptions moa = MoaOptions.read(checked.extra().remove(MoaOptions.FIELD),
+                                request.headers().firstHeader(MoaOptions.TRACE_HEADER));
+                        return new ChatRequest(checked, moa);
                     }
                     finally {
                         DataBufferUtils.release(body);

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.moagateway.openai.ChatCompletionChunk;
 import dev.moagateway.openai.ErrorResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +15,7 @@ import reactor.core.publisher.Sinks;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes chunks as OpenAI's server-sent events, each flushed as it comes. The stream always ends with
+ * Writes OpenAI's server-sent events, each flushed as it comes. The stream always ends with
  * {@code data: [DONE]}. A failure before anything was written propagates, so the client gets a real HTTP
  * status; after that, it becomes an in-band {@code data: {"error": ...}} event, then {@code [DONE]}, so SDKs
  * raise instead of showing a truncated answer as complete.
@@ -37,13 +36,14 @@ final class EventStream {
         this.keepAliveInterval = keepAliveInterval;
     }
 
-    Mono<ServerResponse> respond(Flux<ChatCompletionChunk> chunks) {
-        return relay(chunks.map(json::writeValueAsString));
+    /** Chunks' JSON as written, one {@code data:} event each. */
+    Mono<ServerResponse> relay(Flux<String> chunks) {
+        return respond(chunks.map(EventStream::event));
     }
 
-    /** As {@link #respond}, for chunks already in JSON, which go out as they are. */
-    Mono<ServerResponse> relay(Flux<String> chunks) {
-        Flux<String> frames = frames(chunks);
+    /** Events already framed; a string may hold several, written together. */
+    Mono<ServerResponse> respond(Flux<String> events) {
+        Flux<String> frames = frames(events);
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header("Cache-Control", "no-cache")
@@ -53,16 +53,15 @@ final class EventStream {
     }
 
     /**
-     * The frames to write: one {@code data:} event per chunk, then {@code [DONE]}; keep-alive comments at the
-     * configured interval until the first chunk, for the time the proposers work.
+     * The frames to write: the events, then {@code [DONE]}; keep-alive comments at the configured interval until
+     * the first event, for the time the proposers work.
      */
-    Flux<String> frames(Flux<String> chunks) {
-        Flux<String> events = chunks.map(EventStream::event).concatWith(Mono.just(DONE));
+    Flux<String> frames(Flux<String> events) {
         return Flux.defer(() -> {
             AtomicBoolean written = new AtomicBoolean();
             // Not publish(): sharing the events would queue every chunk; a sink costs one check per chunk.
             Sinks.One<Boolean> started = Sinks.one();
-            Flux<String> relayed = events.doOnNext(frame -> started.tryEmitValue(true))
+            Flux<String> relayed = events.concatWith(Mono.just(DONE)).doOnNext(frame -> started.tryEmitValue(true))
                     .doFinally(signal -> started.tryEmitValue(true));
             return Flux.merge(relayed, keepAlives().takeUntilOther(started.asMono()))
                     .doOnNext(frame -> written.set(true))
@@ -74,7 +73,7 @@ final class EventStream {
         return Flux.interval(keepAliveInterval).map(tick -> KEEP_ALIVE);
     }
 
-    private static String event(String chunk) {
+    static String event(String chunk) {
         return "data: " + chunk + "\n\n";
     }
 

@@ -4,10 +4,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.moagateway.mixture.Mixtures;
+import dev.moagateway.mixture.Catalog;
 import dev.moagateway.openai.Model;
 import dev.moagateway.openai.ModelList;
-import dev.moagateway.upstream.ModelRef;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -23,12 +22,11 @@ public final class ModelsHandler {
 
     private final List<Model> models;
 
-    public ModelsHandler(Mixtures mixtures) {
+    public ModelsHandler(Catalog catalog) {
         long created = Instant.now().getEpochSecond();
         List<Model> listed = new ArrayList<>();
-        mixtures.ids().forEach(id -> listed.add(Model.of(id, created, OWNER)));
-        mixtures.calledModels()
-                .forEach(id -> listed.add(Model.of(id, created, ModelRef.parse(id).orElseThrow().provider())));
+        catalog.mixtureIds().forEach(id -> listed.add(Model.of(id, created, OWNER)));
+        catalog.calledModels().forEach((id, provider) -> listed.add(Model.of(id, created, provider)));
         this.models = List.copyOf(listed);
     }
 

@@ -9,13 +9,14 @@ import dev.moagateway.api.ApiKeyFilter;
 import dev.moagateway.api.ApiRoutes;
 import dev.moagateway.api.ChatCompletionsHandler;
 import dev.moagateway.api.ConcurrencyLimitFilter;
+import dev.moagateway.api.CorsFilter;
 import dev.moagateway.api.HeaderSizeFilter;
 import dev.moagateway.api.ModelsHandler;
 import dev.moagateway.api.OpenAiErrorHandler;
 import dev.moagateway.api.RequestIdFilter;
 import dev.moagateway.demo.DemoUpstream;
+import dev.moagateway.mixture.Catalog;
 import dev.moagateway.mixture.MixtureRunner;
-import dev.moagateway.mixture.Mixtures;
 import dev.moagateway.openai.WireTypes;
 import dev.moagateway.upstream.HttpUpstream;
 import dev.moagateway.upstream.ProviderSettings;
@@ -72,22 +73,27 @@ class GatewayConfiguration {
     }
 
     @Bean
-    Mixtures mixtures(MoaProperties properties) {
-        return new Mixtures(properties.models());
+    Catalog catalog(MoaProperties properties, UpstreamRegistry upstreams) {
+        return new Catalog(properties.models(), upstreams);
     }
 
     @Bean
-    RouterFunction<ServerResponse> openAiRoutes(MoaProperties properties, Mixtures mixtures,
-            UpstreamRegistry upstreams, JsonMapper json) {
+    RouterFunction<ServerResponse> openAiRoutes(MoaProperties properties, Catalog catalog, JsonMapper json) {
         MoaProperties.Limits limits = properties.limits();
-        ChatCompletionsHandler chat = new ChatCompletionsHandler(mixtures, new MixtureRunner(upstreams), upstreams,
-                json, properties.keepAliveInterval(), limits.maxRequestSize().toBytes(), limits.maxJsonDepth());
-        return ApiRoutes.routes(chat, new ModelsHandler(mixtures));
+        ChatCompletionsHandler chat = new ChatCompletionsHandler(catalog, new MixtureRunner(json), json,
+                properties.keepAliveInterval(), limits.maxRequestSize().toBytes(), limits.maxJsonDepth(),
+                properties.trace().enabled());
+        return ApiRoutes.routes(chat, new ModelsHandler(catalog));
     }
 
     @Bean
     RequestIdFilter requestIdFilter() {
         return new RequestIdFilter();
+    }
+
+    @Bean
+    CorsFilter corsFilter(MoaProperties properties) {
+        return new CorsFilter(properties.cors().allowedOrigins());
     }
 
     @Bean

@@ -27,11 +27,13 @@ import org.springframework.util.unit.DataSize;
  * @param keepAliveInterval how often a stream that has nothing to send yet gets a keep-alive comment
  * @param demo              the built-in simulated provider
  * @param limits            bounds on what one request, and all of them together, may take
+ * @param trace             whether requests may ask for the trace of a mixture's run
+ * @param cors              which browser origins may call the API
  */
 @ConfigurationProperties("moa")
 public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> providers,
         Map<String, Mixture> models, @DefaultValue("10s") Duration keepAliveInterval, @DefaultValue Demo demo,
-        @DefaultValue Limits limits) {
+        @DefaultValue Limits limits, @DefaultValue Trace trace, @DefaultValue Cors cors) {
 
     public static final String DEMO_PROVIDER = "demo";
 
@@ -105,6 +107,22 @@ public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> 
                     || maxConcurrentRequests < 1) {
                 throw new IllegalArgumentException("moa.limits.* must all be positive");
             }
+        }
+    }
+
+    /** @param enabled false ignores every request for a trace */
+    public record Trace(@DefaultValue("true") boolean enabled) {
+    }
+
+    /**
+     * @param allowedOrigins origins (such as {@code https://chat.example.com}, or {@code *}) whose pages may
+     *                       call the API from a browser; none by default
+     */
+    public record Cors(List<String> allowedOrigins) {
+
+        public Cors {
+            allowedOrigins = allowedOrigins == null ? List.of()
+                    : allowedOrigins.stream().filter(origin -> !origin.isBlank()).toList();
         }
     }
 

@@ -35,17 +35,16 @@ public final class DemoUpstream implements Upstream {
     }
 
     @Override
-    public Mono<byte[]> completeVerbatim(ChatCompletionRequest request) {
-        return complete(request).map(json::writeValueAsBytes);
+    public Mono<byte[]> complete(ChatCompletionRequest request) {
+        return completion(request).map(json::writeValueAsBytes);
     }
 
     @Override
-    public Flux<String> streamVerbatim(ChatCompletionRequest request) {
-        return stream(request).map(json::writeValueAsString);
+    public Flux<String> stream(ChatCompletionRequest request) {
+        return chunks(request).map(json::writeValueAsString);
     }
 
-    @Override
-    public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
+    private Mono<ChatCompletion> completion(ChatCompletionRequest request) {
         return Mono.defer(() -> {
             DemoAnswer answer = DemoAnswer.write(request);
             DemoPace pace = DemoPace.of(request.model(), speed);
@@ -57,8 +56,7 @@ public final class DemoUpstream implements Upstream {
         });
     }
 
-    @Override
-    public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
+    private Flux<ChatCompletionChunk> chunks(ChatCompletionRequest request) {
         return Flux.defer(() -> {
             DemoAnswer answer = DemoAnswer.write(request);
             DemoPace pace = DemoPace.of(request.model(), speed);

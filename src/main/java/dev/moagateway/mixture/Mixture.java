@@ -3,8 +3,13 @@ package dev.moagateway.mixture;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** A virtual model: layers of proposers, then an aggregator whose answer is the mixture's answer. */
-public record Mixture(List<Layer> layers, ModelCall aggregator) {
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * A virtual model as configured: layers of proposers, then an aggregator whose answer is the mixture's
+ * answer, and where its answers carry the account of the run unless a request says otherwise.
+ */
+public record Mixture(List<Layer> layers, ModelCall aggregator, @DefaultValue("none") Progress progress) {
 
     public Mixture {
         if (layers == null || layers.isEmpty()) {
@@ -14,6 +19,7 @@ public record Mixture(List<Layer> layers, ModelCall aggregator) {
             throw new IllegalArgumentException("a mixture needs an aggregator");
         }
         layers = List.copyOf(layers);
+        progress = progress == null ? Progress.NONE : progress;
     }
 
     /** Every model the mixture calls, proposers first, in configuration order. */

@@ -1,146 +1,201 @@
 package dev.moagateway.mixture;
 
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
-import dev.moagateway.openai.ChatCompletion;
+import dev.moagateway.mixture.MixtureEvent.AggregatorSettled;
+import dev.moagateway.mixture.MixtureEvent.AggregatorStarted;
+import dev.moagateway.mixture.MixtureEvent.AnswerChunk;
+import dev.moagateway.mixture.MixtureEvent.DraftDelta;
+import dev.moagateway.mixture.MixtureEvent.LayerSettled;
+import dev.moagateway.mixture.MixtureEvent.LayerStarted;
+import dev.moagateway.mixture.MixtureEvent.ProposalSettled;
+import dev.moagateway.mixture.MixtureEvent.RunFinished;
+import dev.moagateway.mixture.MixtureEvent.RunStarted;
+import dev.moagateway.mixture.MixturePlan.LayerPlan;
 import dev.moagateway.openai.ChatCompletionChunk;
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.Usage;
-import dev.moagateway.upstream.Upstream;
-import dev.moagateway.upstream.UpstreamRegistry;
+import dev.moagateway.upstream.UpstreamException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs a mixture for one request: each layer's proposers concurrently, layer after layer, then the
- * aggregator, whose answer is presented as the mixture's own (its id, the mixture's name, and usage summed
- * over every call). Nothing is shared between requests.
+ * Runs a mixture for one request as a stream of {@link MixtureEvent}s: each layer's proposers streamed
+ * concurrently, layer after layer, then the aggregator. Nothing is shared between requests.
  */
 public final class MixtureRunner {
 
     private static final Logger log = LoggerFactory.getLogger(MixtureRunner.class);
 
-    private final UpstreamRegistry upstreams;
+    private final JsonMapper json;
 
-    public MixtureRunner(UpstreamRegistry upstreams) {
-        this.upstreams = upstreams;
+    public MixtureRunner(JsonMapper json) {
+        this.json = json;
     }
 
     /**
-     * Emits the aggregator's completion once every layer is done. Errors with {@link QuorumException} when a
-     * layer has too few answers, or with the aggregator's failure. Cancelling cancels every call in flight.
+     * Emits the run's events and completes after {@link RunFinished}. A proposer's failure is an event, not an
+     * error; the run errors with {@link QuorumException} after a layer that settled with too few answers, or
+     * with the aggregator's {@link UpstreamException}. Cancelling cancels every call in flight.
      */
-    public Mono<ChatCompletion> complete(Mixture mixture, ChatCompletionRequest request) {
-        return draft(mixture, request).flatMap(drafts -> upstream(mixture.aggregator())
-                .complete(aggregatorRequest(mixture, request, drafts))
-                .map(answer -> answer.restamped(ChatCompletion.newId(), now(), request.model(),
-                        drafts.usage().plus(answer.usage()))));
+    public Flux<MixtureEvent> run(MixturePlan plan, ChatCompletionRequest request) {
+        return Flux.defer(() -> {
+            Run run = new Run(plan, request);
+            List<Flux<MixtureEvent>> steps = new ArrayList<>();
+            steps.add(Flux.just(run.started()));
+            plan.layers().forEach(layer -> steps.add(Flux.defer(() -> runLayer(run, layer))));
+            steps.add(Flux.defer(() -> aggregate(run)));
+            return Flux.concat(steps).doOnCancel(() -> log.debug("{}: the client left; calls in flight cancelled",
+                    plan.id()));
+        });
     }
 
-    /**
-     * Emits the aggregator's chunks as they arrive, once every layer is done, then the usage chunk if the
-     * request asked for it. Errors as {@link #complete}; cancelling cancels every call in flight.
-     */
-    public Flux<ChatCompletionChunk> stream(Mixture mixture, ChatCompletionRequest request) {
-        return draft(mixture, request).flatMapMany(drafts -> streamAnswer(mixture, request, drafts));
-    }
-
-    private Flux<ChatCompletionChunk> streamAnswer(Mixture mixture, ChatCompletionRequest request, Drafts drafts) {
-        String id = ChatCompletion.newId();
-        long created = now();
-        // Some servers repeat a running total on every chunk: the last usage seen is the call's usage.
-        AtomicReference<Usage> aggregatorUsage = new AtomicReference<>(Usage.ZERO);
-        Flux<ChatCompletionChunk> tokens = upstream(mixture.aggregator())
-                .stream(aggregatorRequest(mixture, request, drafts).asStreamWithUsage())
-                .doOnNext(chunk -> {
-                    if (chunk.usage() != null) {
-                        aggregatorUsage.set(chunk.usage());
-                    }
-                })
-                .filter(chunk -> !chunk.choices().isEmpty())
-                .map(chunk -> chunk.restamped(id, created, request.model()));
-        if (!request.includeUsage()) {
-            return tokens;
-        }
-        return tokens.concatWith(Mono.fromSupplier(() -> ChatCompletionChunk.usage(id, created, request.model(),
-                drafts.usage().plus(aggregatorUsage.get()))));
-    }
-
-    private ChatCompletionRequest aggregatorRequest(Mixture mixture, ChatCompletionRequest request, Drafts drafts) {
-        return mixture.aggregator()
-                .applyTo(request.withMessages(AggregationPrompt.withReferences(request.messages(), drafts.texts())));
-    }
-
-    /** Runs the layers in order; each sees the conversation plus the previous layer's answers. */
-    private Mono<Drafts> draft(Mixture mixture, ChatCompletionRequest request) {
-        Mono<Drafts> drafts = Mono.just(Drafts.NONE);
-        for (int i = 0; i < mixture.layers().size(); i++) {
-            int number = i + 1;
-            Layer layer = mixture.layers().get(i);
-            drafts = drafts.flatMap(previous -> runLayer(number, layer, request, previous));
-        }
-        return drafts;
-    }
-
-    /** Proposers run concurrently; {@code flatMapSequential} keeps their order, so prompts are deterministic. */
-    private Mono<Drafts> runLayer(int number, Layer layer, ChatCompletionRequest request, Drafts previous) {
-        ChatCompletionRequest prompt = request.asSingleCompletion()
-                .withMessages(AggregationPrompt.withReferences(request.messages(), previous.texts()));
-        return Flux.fromIterable(layer.proposers())
-                .flatMapSequential(proposer -> propose(proposer, prompt, layer.deadline()))
-                .collectList()
-                .flatMap(proposals -> survivors(number, layer, proposals, previous.usage()));
-    }
-
-    /**
-     * A failure is a value here: the layer decides whether it can do without this proposer. Proposers of a
-     * layer start together, so a deadline on each is the layer's deadline.
-     */
-    private Mono<Proposal> propose(ModelCall proposer, ChatCompletionRequest prompt, Duration deadline) {
-        Mono<Proposal> outcome = upstream(proposer).complete(proposer.applyTo(prompt))
-                .map(completion -> Proposal.answered(proposer.model(), completion.firstText(), completion.usage()));
-        if (deadline != null) {
-            outcome = outcome.timeout(deadline, Mono.fromSupplier(() -> Proposal.failed(proposer.model(),
-                    proposer.model() + " did not answer within the layer's deadline of " + deadline.toMillis() + " ms")));
-        }
-        return outcome
-                .onErrorResume(failure -> Mono.just(Proposal.failed(proposer.model(),
-                        String.valueOf(failure.getMessage()))))
-                .doOnNext(proposal -> {
-                    if (!proposal.succeeded()) {
-                        log.warn("Proposer dropped: {}", proposal.failure());
+    /** Proposers start together; their events interleave as they come, and each settles once. */
+    private Flux<MixtureEvent> runLayer(Run run, LayerPlan layer) {
+        long start = System.nanoTime();
+        ChatCompletionRequest prompt = run.prompt().asSingleCompletion().asStreamWithUsage();
+        CallReport[] settled = new CallReport[layer.proposers().size()];
+        Flux<MixtureEvent> calls = Flux.merge(IntStream.range(0, settled.length)
+                        .mapToObj(index -> propose(layer.number(), index, layer.proposers().get(index), prompt))
+                        .toList())
+                .doOnNext(event -> {
+                    if (event instanceof ProposalSettled proposal) {
+                        settled[proposal.index()] = proposal.report();
                     }
                 });
+        if (layer.deadline() != null) {
+            // Cutting the merged stream cancels the calls still in flight.
+            calls = calls.takeUntilOther(Mono.delay(layer.deadline()));
+        }
+        return Flux.concat(Flux.just(new LayerStarted(layer.number(), layer.ids())), calls,
+                Flux.defer(() -> settle(run, layer, settled, start)));
     }
 
-    private Mono<Drafts> survivors(int number, Layer layer, List<Proposal> proposals, Usage usageSoFar) {
-        List<Proposal> answered = proposals.stream().filter(Proposal::succeeded).toList();
+    /** A failure is a value here: the layer decides whether it can do without this proposer. */
+    private Flux<MixtureEvent> propose(int layer, int index, Member proposer, ChatCompletionRequest prompt) {
+        return Flux.defer(() -> {
+            CallTally tally = new CallTally(proposer.id());
+            Flux<MixtureEvent> drafts = chunks(proposer, proposer.applyTo(prompt)).handle((chunk, sink) -> {
+                String text = tally.read(chunk);
+                if (!text.isEmpty()) {
+                    sink.next(new DraftDelta(layer, index, proposer.id(), text));
+                }
+            });
+            return drafts
+                    .concatWith(Mono.fromSupplier(() -> new ProposalSettled(layer, index, tally.proposal())))
+                    .onErrorResume(failure -> Mono.just(new ProposalSettled(layer, index,
+                            tally.failed(Outcome.of(failure), String.valueOf(failure.getMessage())))))
+                    .doOnCancel(() -> log.debug("Layer {}, {}: {}", layer, proposer.id(), Outcome.CANCELLED.wireName()));
+        });
+    }
+
+    /** Late proposals settle now, in order; then the layer, which fails the run without its quorum. */
+    private Flux<MixtureEvent> settle(Run run, LayerPlan layer, CallReport[] settled, long start) {
+        List<MixtureEvent> events = new ArrayList<>();
+        for (int index = 0; index < settled.length; index++) {
+            if (settled[index] == null) {
+                settled[index] = late(layer.proposers().get(index), layer.deadline(), start);
+                events.add(new ProposalSettled(layer.number(), index, settled[index]));
+            }
+        }
+        List<CallReport> proposals = List.of(settled);
+        proposals.stream().filter(report -> !report.answered())
+                .forEach(report -> log.warn("Proposer dropped: {}", report.error()));
+        events.add(new LayerSettled(layer.number(), proposals, CallTally.millis(System.nanoTime() - start)));
+        Flux<MixtureEvent> done = Flux.fromIterable(events);
+        List<CallReport> answered = proposals.stream().filter(CallReport::answered).toList();
         if (answered.size() < layer.minProposers()) {
-            String failures = proposals.stream()
-                    .filter(proposal -> !proposal.succeeded())
-                    .map(Proposal::failure)
-                    .collect(Collectors.joining("; "));
-            return Mono.error(new QuorumException("Layer " + number + " of the mixture got " + answered.size() + " of "
-                    + proposals.size() + " answers and needs " + layer.minProposers() + ": " + failures));
+            return done.concatWith(Mono.error(quorumFailure(layer, proposals, answered.size())));
         }
         // Answers are the users' data: they are logged only when asked for, at DEBUG.
-        answered.forEach(proposal -> log.debug("Layer {}, {}: {}", number, proposal.model(), proposal.text()));
-        Usage usage = answered.stream().map(Proposal::usage).reduce(usageSoFar, Usage::plus);
-        return Mono.just(new Drafts(answered.stream().map(Proposal::text).toList(), usage));
+        answered.forEach(report -> log.debug("Layer {}, {}: {}", layer.number(), report.model(), report.text()));
+        run.settled(proposals);
+        return done;
     }
 
-    private Upstream upstream(ModelCall call) {
-        return upstreams.find(call.ref().provider())
-                .orElseThrow(() -> new IllegalStateException("No provider '" + call.ref().provider() + "'"));
+    private static CallReport late(Member proposer, Duration deadline, long start) {
+        return new CallReport(proposer.id(), Outcome.LATE, null, proposer.id() + " did not answer within the layer's "
+                + "deadline of " + deadline.toMillis() + " ms", null, null, CallTally.millis(System.nanoTime() - start));
     }
 
-    private static long now() {
-        return Instant.now().getEpochSecond();
+    private static QuorumException quorumFailure(LayerPlan layer, List<CallReport> proposals, int answered) {
+        String failures = proposals.stream()
+                .filter(report -> !report.answered())
+                .map(CallReport::error)
+                .collect(Collectors.joining("; "));
+        return new QuorumException("Layer " + layer.number() + " of the mixture got " + answered + " of "
+                + proposals.size() + " answers and needs " + layer.minProposers() + ": " + failures);
+    }
+
+    /** The aggregator's chunks as they come; its failure is the run's. */
+    private Flux<MixtureEvent> aggregate(Run run) {
+        Member aggregator = run.plan.aggregator();
+        CallTally tally = new CallTally(aggregator.id());
+        Flux<MixtureEvent> answer = chunks(aggregator, aggregator.applyTo(run.prompt()).asStreamWithUsage())
+                .handle((chunk, sink) -> {
+                    tally.read(chunk);
+                    if (!chunk.choices().isEmpty()) {
+                        sink.next(new AnswerChunk(chunk));
+                    }
+                });
+        Flux<MixtureEvent> settled = Flux.defer(() -> {
+            CallReport report = tally.aggregation();
+            return Flux.just(new AggregatorSettled(report), run.finished(report));
+        });
+        return Flux.concat(Flux.just(new AggregatorStarted(aggregator.id(), run.references.size())), answer, settled);
+    }
+
+    /** The member's chunks, each decoded once. */
+    private Flux<ChatCompletionChunk> chunks(Member member, ChatCompletionRequest request) {
+        return member.upstream().stream(request).handle((data, sink) -> {
+            try {
+                sink.next(json.readValue(data, ChatCompletionChunk.class));
+            }
+            catch (JacksonException notAChunk) {
+                sink.error(UpstreamException.malformed(member.id(), "sent an event that is not a chunk"));
+            }
+        });
+    }
+
+    /** One run's state, handed from layer to layer: they run one after another, never at once. */
+    private static final class Run {
+
+        private final MixturePlan plan;
+        private final ChatCompletionRequest request;
+        private final long start = System.nanoTime();
+        private List<String> references = List.of();
+        private Usage usage = Usage.ZERO;
+
+        Run(MixturePlan plan, ChatCompletionRequest request) {
+            this.plan = plan;
+            this.request = request;
+        }
+
+        RunStarted started() {
+            return new RunStarted(plan.id(), plan.layers().stream().map(LayerPlan::ids).toList(),
+                    plan.aggregator().id());
+        }
+
+        /** The conversation, with the last settled layer's answers as references. */
+        ChatCompletionRequest prompt() {
+            return request.withMessages(AggregationPrompt.withReferences(request.messages(), references));
+        }
+
+        void settled(List<CallReport> proposals) {
+            references = proposals.stream().filter(CallReport::answered).map(CallReport::text).toList();
+            usage = proposals.stream().map(CallReport::usage).reduce(usage, Usage::plus);
+        }
+
+        RunFinished finished(CallReport aggregation) {
+            return new RunFinished(usage.plus(aggregation.usage()), CallTally.millis(System.nanoTime() - start));
+        }
     }
 }

@@ -31,13 +31,15 @@ public record ChatCompletion(String id, String object, Long created, String mode
         extra = extra == null ? new LinkedHashMap<>() : extra;
     }
 
+    /** This completion with a top-level field added (or replaced). */
+    public ChatCompletion withExtra(String name, JsonNode value) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>(extra);
+        fields.put(name, value);
+        return new ChatCompletion(id, object, created, model, choices, usage, fields);
+    }
+
     /** The text of the first choice, or an empty string when there is none. */
     public String firstText() {
         return choices.isEmpty() || choices.get(0).message() == null ? "" : choices.get(0).message().text();
-    }
-
-    /** This completion under another identity and usage: how a mixture presents its aggregator's answer. */
-    public ChatCompletion restamped(String newId, long newCreated, String newModel, Usage newUsage) {
-        return new ChatCompletion(newId, OBJECT, newCreated, newModel, choices, newUsage, extra);
     }
 }

@@ -28,8 +28,15 @@ public record ChatCompletionChunk(String id, String object, Long created, String
         return new ChatCompletionChunk(id, OBJECT, created, model, List.of(), usage, null);
     }
 
-    /** This chunk under another identity, without usage: how a mixture relays its aggregator's tokens. */
-    public ChatCompletionChunk restamped(String newId, long newCreated, String newModel) {
-        return new ChatCompletionChunk(newId, OBJECT, newCreated, newModel, choices, null, extra);
+    /** The content text of the first choice's delta, or an empty string when there is none. */
+    public String text() {
+        return choices.isEmpty() || choices.get(0).delta() == null ? "" : choices.get(0).delta().text();
+    }
+
+    /** This chunk with a top-level field added (or replaced). */
+    public ChatCompletionChunk withExtra(String name, JsonNode value) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>(extra);
+        fields.put(name, value);
+        return new ChatCompletionChunk(id, object, created, model, choices, usage, fields);
     }
 }

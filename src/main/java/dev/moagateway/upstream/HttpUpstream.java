@@ -9,8 +9,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.moagateway.openai.ChatCompletion;
-import dev.moagateway.openai.ChatCompletionChunk;
 import dev.moagateway.openai.ChatCompletionRequest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
@@ -77,20 +75,7 @@ public final class HttpUpstream implements Upstream {
     }
 
     @Override
-    public Mono<ChatCompletion> complete(ChatCompletionRequest request) {
-        String source = source(request);
-        return completeVerbatim(request).handle((body, sink) -> {
-            try {
-                sink.next(json.readValue(body, ChatCompletion.class));
-            }
-            catch (JacksonException ex) {
-                sink.error(UpstreamException.malformed(source, NOT_A_COMPLETION));
-            }
-        });
-    }
-
-    @Override
-    public Mono<byte[]> completeVerbatim(ChatCompletionRequest request) {
+    public Mono<byte[]> complete(ChatCompletionRequest request) {
         String source = source(request);
         Mono<byte[]> attempt = post(request, false)
                 .response((response, body) -> isSuccess(response)
@@ -114,20 +99,7 @@ public final class HttpUpstream implements Upstream {
     }
 
     @Override
-    public Flux<ChatCompletionChunk> stream(ChatCompletionRequest request) {
-        String source = source(request);
-        return streamVerbatim(request).handle((data, sink) -> {
-            try {
-                sink.next(json.readValue(data, ChatCompletionChunk.class));
-            }
-            catch (JacksonException ex) {
-                sink.error(UpstreamException.malformed(source, NOT_A_CHUNK + abbreviate(data)));
-            }
-        });
-    }
-
-    @Override
-    public Flux<String> streamVerbatim(ChatCompletionRequest request) {
+    public Flux<String> stream(ChatCompletionRequest request) {
         String source = source(request);
         return Flux.defer(() -> {
             AtomicBoolean received = new AtomicBoolean();

@@ -19,8 +19,9 @@ class EventStreamTest {
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final EventStream events = new EventStream(json, Duration.ofSeconds(10));
-    private final String chunk = json.writeValueAsString(new ChatCompletionChunk("chatcmpl-1", ChatCompletionChunk.OBJECT,
-            1L, "m", List.of(new ChunkChoice(0, ChatMessage.of(null, "Hi"), null, null)), null, null));
+    private final String chunk = EventStream.event(json.writeValueAsString(new ChatCompletionChunk("chatcmpl-1",
+            ChatCompletionChunk.OBJECT, 1L, "m", List.of(new ChunkChoice(0, ChatMessage.of(null, "Hi"), null, null)),
+            null, null)));
 
     @Test
     void sendsKeepAliveCommentsWhileTheFirstChunkIsAwaitedAndNoneAfter() {

@@ -3,10 +3,12 @@ package dev.moagateway.demo;
 import java.time.Duration;
 import java.util.List;
 
+import dev.moagateway.openai.ChatCompletion;
 import dev.moagateway.openai.ChatCompletionChunk;
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,8 +22,8 @@ class DemoUpstreamTest {
 
     @Test
     void draftsTheSameAnswerForTheSameQuestion() {
-        String first = demo.complete(question).block(Duration.ofSeconds(5)).firstText();
-        String second = demo.complete(question).block(Duration.ofSeconds(5)).firstText();
+        String first = text(demo.complete(question));
+        String second = text(demo.complete(question));
 
         assertThat(first).isEqualTo(second).startsWith("Atlas on \"Why is the sky blue?\": ");
     }
@@ -33,7 +35,7 @@ class DemoUpstreamTest {
                         + "<reference id=\"2\">\nBirch on \"x\": Blue is short. More.\n</reference>"),
                 ChatMessage.of(ChatMessage.USER, "Why is the sky blue?")));
 
-        String answer = demo.complete(withReferences).block(Duration.ofSeconds(5)).firstText();
+        String answer = text(demo.complete(withReferences));
 
         assertThat(answer).startsWith("Sage combines 2 drafts on \"Why is the sky blue?\".")
                 .contains("Draft 1 holds that light scatters.", "Draft 2 holds that blue is short.");
@@ -43,7 +45,8 @@ class DemoUpstreamTest {
     void streamsTokenByTokenAndHonoursMaxTokensAndUsage() {
         ChatCompletionRequest limited = question.withMaxTokens(3).asStreamWithUsage();
 
-        List<ChatCompletionChunk> chunks = demo.stream(limited).collectList().block(Duration.ofSeconds(5));
+        List<ChatCompletionChunk> chunks = demo.stream(limited).map(data -> JsonMapper.shared().readValue(data,
+                ChatCompletionChunk.class)).collectList().block(Duration.ofSeconds(5));
 
         assertThat(chunks).hasSize(1 + 3 + 1 + 1);
         assertThat(chunks.get(0).choices().get(0).delta().role()).isEqualTo("assistant");
@@ -59,5 +62,9 @@ class DemoUpstreamTest {
                 .expectNextCount(1)
                 .thenCancel()
                 .verify(Duration.ofSeconds(5));
+    }
+
+    private static String text(Mono<byte[]> completion) {
+        return JsonMapper.shared().readValue(completion.block(Duration.ofSeconds(5)), ChatCompletion.class).firstText();
     }
 }

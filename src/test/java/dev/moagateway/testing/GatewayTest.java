@@ -118,10 +118,17 @@ public abstract class GatewayTest {
         }
     }
 
+    /** Answers {@code model} with {@code text}: as one completion, or streamed word by word. */
     protected static void answer(String model, String text, int promptTokens, int completionTokens) {
         upstream.stubFor(post(urlEqualTo(PATH))
                 .withRequestBody(matchingJsonPath("$.model", equalTo(model)))
                 .willReturn(okJson(UpstreamBodies.completion(model, text, promptTokens, completionTokens))));
+        upstream.stubFor(post(urlEqualTo(PATH))
+                .atPriority(1)
+                .withRequestBody(matchingJsonPath("$.model", equalTo(model)))
+                .withRequestBody(matchingJsonPath("$.stream", equalTo("true")))
+                .willReturn(aResponse().withHeader("Content-Type", "text/event-stream").withBody(
+                        UpstreamBodies.stream(model, UpstreamBodies.tokens(text), promptTokens, completionTokens))));
     }
 
     protected static void streamAnswer(String model, List<String> tokens, int promptTokens) {

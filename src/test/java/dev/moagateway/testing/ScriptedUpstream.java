@@ -18,6 +18,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>{@code trickle...}: streams a token every 100 ms, 300 of them.</li>
  * <li>{@code slow...}: answers after 300 ms.</li>
  * <li>{@code quick...}: answers at once; a stream has 20 tokens 2 ms apart.</li>
+ * <li>Answers read "{@code <model> answers.}"; a stream's first token says so, the others are " t1", " t2"...</li>
  * <li>a {@link Fault}'s name: fails that way.</li>
  * </ul>
  */
@@ -43,8 +45,9 @@ public final class ScriptedUpstream {
     private final DisposableServer server;
 
     public ScriptedUpstream() {
+        // Loops of its own: a gateway context that closes disposes the shared ones, and this server outlives contexts.
         this.server = HttpServer.create()
-                
+                .runOn(LoopResources.create("scripted", 1, true))
                 .port(0)
                 .handle((request, response) -> serve(request, response)
                         .doOnSubscribe(subscription -> mostActive.accumulateAndGet(active.incrementAndGet(), Math::max))
@@ -118,13 +121,8 @@ public final class ScriptedUpstream {
                     .header("Content-Type", "application/json")
                     .sendString(Mono.just(UpstreamBodies.completion(model, model + " answers.", 10, 3)))
                     .then();
-            if (model.startsWith("slow")) {
-                return Mono.delay(Duration.ofMillis(300)).then(answer);
-            }
-            if (stream) {
-                return sse(response, model, 20, Duration.ofMillis(2));
-            }
-            return answer;
+            Mono<Void> reply = stream ? sse(response, model, 20, Duration.ofMillis(2)) : answer;
+            return model.startsWith("slow") ? Mono.delay(Duration.ofMillis(300)).then(reply) : reply;
         });
     }
 
@@ -133,7 +131,8 @@ public final class ScriptedUpstream {
                 Mono.just(UpstreamBodies.event(UpstreamBodies.chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null))),
                 Flux.fromStream(IntStream.range(0, tokens).boxed())
                         .delayElements(gap)
-                        .map(i -> UpstreamBodies.event(UpstreamBodies.chunk(model, "{\"content\":\"t" + i + " \"}", null))),
+                        .map(i -> UpstreamBodies.event(UpstreamBodies.chunk(model, "{\"content\":\""
+                                + (i == 0 ? model + " answers." : " t" + i) + "\"}", null))),
                 Flux.just(UpstreamBodies.event(UpstreamBodies.chunk(model, "{}", "\"stop\"")),
                         UpstreamBodies.event(UpstreamBodies.usageChunk(model, 10, tokens)),
                         "data: [DONE]\n\n"))

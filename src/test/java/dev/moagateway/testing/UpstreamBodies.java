@@ -20,11 +20,21 @@ public final class UpstreamBodies {
 
     /** A complete stream: role, one chunk per token, finish, usage, {@code [DONE]}. */
     public static String stream(String model, List<String> tokens, int promptTokens) {
+        return stream(model, tokens, promptTokens, tokens.size());
+    }
+
+    /** As {@link #stream(String, List, int)}, with the completion's token count given. */
+    public static String stream(String model, List<String> tokens, int promptTokens, int completionTokens) {
         StringBuilder body = new StringBuilder(event(chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null)));
         tokens.forEach(token -> body.append(event(chunk(model, "{\"content\":\"" + token + "\"}", null))));
         body.append(event(chunk(model, "{}", "\"stop\"")));
-        body.append(event(usageChunk(model, promptTokens, tokens.size())));
+        body.append(event(usageChunk(model, promptTokens, completionTokens)));
         return body.append("data: [DONE]\n\n").toString();
+    }
+
+    /** {@code text} cut before each space, so that the chunks join up to it again. */
+    public static List<String> tokens(String text) {
+        return List.of(text.split("(?= )"));
     }
 
     public static String chunk(String model, String delta, String finishReason) {

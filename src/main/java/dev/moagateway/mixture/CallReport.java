@@ -1,0 +1,21 @@
+package dev.moagateway.mixture;
+
+import dev.moagateway.openai.Usage;
+
+/**
+ * How one upstream call of a mixture went: a proposer's or the aggregator's.
+ *
+ * @param model        the configured {@code provider/model}
+ * @param text         the answer, for an answered proposer; null otherwise and for the aggregator
+ * @param error        why the call failed, written to be shown; null when it did not
+ * @param usage        the provider's usage, or null when it sent none
+ * @param firstTokenMs from the call's start to its first text, or null when none came
+ * @param durationMs   from the call's start to its end
+ */
+public record CallReport(String model, Outcome outcome, String text, String error, Usage usage, Long firstTokenMs,
+        long durationMs) {
+
+    public boolean answered() {
+        return outcome == Outcome.ANSWERED;
+    }
+}

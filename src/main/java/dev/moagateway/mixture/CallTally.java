@@ -1,0 +1,60 @@
+package dev.moagateway.mixture;
+
+import dev.moagateway.openai.ChatCompletionChunk;
+import dev.moagateway.openai.Usage;
+
+/** What one streamed call has given so far: its text, its usage, when its first text came. One per call. */
+final class CallTally {
+
+    private final String model;
+    private final long start = System.nanoTime();
+    private final StringBuilder text = new StringBuilder();
+    private long firstTextAt;
+    private Usage usage;
+
+    CallTally(String model) {
+        this.model = model;
+    }
+
+    /** Notes the chunk's usage and text; returns the text, empty when it has none. */
+    String read(ChatCompletionChunk chunk) {
+        // Some servers repeat a running total on every chunk: the last usage seen is the call's usage.
+        if (chunk.usage() != null) {
+            usage = chunk.usage();
+        }
+        String delta = chunk.text();
+        if (!delta.isEmpty()) {
+            if (text.isEmpty()) {
+                firstTextAt = System.nanoTime();
+            }
+            text.append(delta);
+        }
+        return delta;
+    }
+
+    /** A proposer's report: answered with its text, or empty. */
+    CallReport proposal() {
+        String answer = text.toString();
+        return answer.isBlank() ? report(Outcome.EMPTY, null, model + " returned an empty answer")
+                : report(Outcome.ANSWERED, answer, null);
+    }
+
+    /** The aggregator's report: its text is the answer itself, which the client has. */
+    CallReport aggregation() {
+        return text.isEmpty() ? report(Outcome.EMPTY, null, null) : report(Outcome.ANSWERED, null, null);
+    }
+
+    CallReport failed(Outcome outcome, String error) {
+        return report(outcome, null, error);
+    }
+
+    private CallReport report(Outcome outcome, String answer, String error) {
+        long now = System.nanoTime();
+        Long firstTokenMs = text.isEmpty() ? null : millis(firstTextAt - start);
+        return new CallReport(model, outcome, answer, error, usage, firstTokenMs, millis(now - start));
+    }
+
+    static long millis(long nanos) {
+        return nanos / 1_000_000;
+    }
+}

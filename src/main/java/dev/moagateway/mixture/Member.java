@@ -1,0 +1,65 @@
+package dev.moagateway.mixture;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.moagateway.openai.ChatCompletionRequest;
+import dev.moagateway.openai.ChatMessage;
+import dev.moagateway.upstream.Upstream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.StringNode;
+
+/**
+ * A {@link ModelCall} resolved at start: its provider found, its parameters parsed, so a request only
+ * applies them.
+ *
+ * @param id the configured {@code provider/model}, as traces and events name it
+ */
+record Member(String id, Upstream upstream, String upstreamModel, Double temperature, Integer maxTokens, Double topP,
+        ChatMessage systemPrompt, Map<String, JsonNode> params) {
+
+    static Member of(ModelCall call, Upstream upstream) {
+        ChatMessage system = call.systemPrompt() == null || call.systemPrompt().isBlank() ? null
+                : ChatMessage.of(ChatMessage.SYSTEM, call.systemPrompt());
+        Map<String, JsonNode> params = new LinkedHashMap<>();
+        call.params().forEach((name, value) -> params.put(name, jsonOrString(value)));
+        return new Member(call.model(), upstream, call.ref().model(), call.temperature(), call.maxTokens(),
+                call.topP(), system, Map.copyOf(params));
+    }
+
+    /** {@code request} as this model is sent it: its upstream model name, and its own parameters where set. */
+    ChatCompletionRequest applyTo(ChatCompletionRequest request) {
+        ChatCompletionRequest shaped = request.withModel(upstreamModel);
+        if (temperature != null) {
+            shaped = shaped.withTemperature(temperature);
+        }
+        if (topP != null) {
+            shaped = shaped.withTopP(topP);
+        }
+        if (maxTokens != null) {
+            shaped = shaped.withMaxTokens(maxTokens);
+        }
+        for (Map.Entry<String, JsonNode> param : params.entrySet()) {
+            shaped = shaped.withExtra(param.getKey(), param.getValue());
+        }
+        if (systemPrompt != null) {
+            List<ChatMessage> messages = new ArrayList<>(shaped.messages());
+            messages.add(0, systemPrompt);
+            shaped = shaped.withMessages(messages);
+        }
+        return shaped;
+    }
+
+    private static JsonNode jsonOrString(String value) {
+        try {
+            return JsonMapper.shared().readTree(value);
+        }
+        catch (JacksonException notJson) {
+            return StringNode.valueOf(value);
+        }
+    }
+}

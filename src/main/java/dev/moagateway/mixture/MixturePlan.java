@@ -1,0 +1,68 @@
+package dev.moagateway.mixture;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.moagateway.upstream.UpstreamRegistry;
+
+/**
+ * A configured mixture resolved at start into what a run needs: every member's provider found and its
+ * parameters parsed, so no request can fail on configuration.
+ */
+public final class MixturePlan implements Route {
+
+    private final String id;
+    private final List<LayerPlan> layers;
+    private final Member aggregator;
+    private final Progress progress;
+
+    private MixturePlan(String id, List<LayerPlan> layers, Member aggregator, Progress progress) {
+        this.id = id;
+        this.layers = layers;
+        this.aggregator = aggregator;
+        this.progress = progress;
+    }
+
+    /** Errors with {@link IllegalArgumentException} naming the member whose provider is not configured. */
+    static MixturePlan resolve(String id, Mixture mixture, UpstreamRegistry upstreams) {
+        List<LayerPlan> layers = new ArrayList<>();
+        for (int i = 0; i < mixture.layers().size(); i++) {
+            Layer layer = mixture.layers().get(i);
+            List<Member> proposers = layer.proposers().stream().map(call -> member(call, upstreams)).toList();
+            layers.add(new LayerPlan(i + 1, proposers, layer.minProposers(), layer.deadline()));
+        }
+        return new MixturePlan(id, List.copyOf(layers), member(mixture.aggregator(), upstreams), mixture.progress());
+    }
+
+    private static Member member(ModelCall call, UpstreamRegistry upstreams) {
+        return Member.of(call, upstreams.find(call.ref().provider()).orElseThrow(() -> new IllegalArgumentException(
+                "no provider '" + call.ref().provider() + "' for '" + call.model() + "'")));
+    }
+
+    /** The id clients ask for. */
+    public String id() {
+        return id;
+    }
+
+    /** Where answers carry the run's account unless the request says otherwise. */
+    public Progress progress() {
+        return progress;
+    }
+
+    List<LayerPlan> layers() {
+        return layers;
+    }
+
+    Member aggregator() {
+        return aggregator;
+    }
+
+    /** One layer: {@code number} counts from 1; {@code deadline} may be null (wait for every proposer). */
+    record LayerPlan(int number, List<Member> proposers, int minProposers, Duration deadline) {
+
+        List<String> ids() {
+            return proposers.stream().map(Member::id).toList();
+        }
+    }
+}

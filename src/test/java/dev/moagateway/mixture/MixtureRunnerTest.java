@@ -1,0 +1,253 @@
+package dev.moagateway.mixture;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.moagateway.mixture.MixtureEvent.AggregatorSettled;
+import dev.moagateway.mixture.MixtureEvent.AggregatorStarted;
+import dev.moagateway.mixture.MixtureEvent.AnswerChunk;
+import dev.moagateway.mixture.MixtureEvent.DraftDelta;
+import dev.moagateway.mixture.MixtureEvent.LayerSettled;
+import dev.moagateway.mixture.MixtureEvent.LayerStarted;
+import dev.moagateway.mixture.MixtureEvent.ProposalSettled;
+import dev.moagateway.mixture.MixtureEvent.RunFinished;
+import dev.moagateway.mixture.MixtureEvent.RunStarted;
+import dev.moagateway.openai.ChatCompletionRequest;
+import dev.moagateway.openai.ChatMessage;
+import dev.moagateway.testing.UpstreamBodies;
+import dev.moagateway.upstream.Upstream;
+import dev.moagateway.upstream.UpstreamException;
+import dev.moagateway.upstream.UpstreamRegistry;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The run as a stream of events, over an in-memory provider whose models are scripted per test. */
+class MixtureRunnerTest {
+
+    private final Scripted fake = new Scripted();
+    private final MixtureRunner runner = new MixtureRunner(JsonMapper.shared());
+    private final ChatCompletionRequest question = ChatCompletionRequest.of("mix",
+            List.of(ChatMessage.of(ChatMessage.USER, "Why?")));
+
+    @Test
+    void eventsComeAsTheCallsProgressAndReferencesKeepTheConfiguredOrder() {
+        fake.streams("slow", Duration.ofMillis(30), "Slow", " answer.");
+        fake.streams("fast", Duration.ofMillis(10), "Fast", " answer.");
+        fake.streams("agg", Duration.ofMillis(5), "Final", " answer.");
+
+        List<MixtureEvent> events = runner.run(plan(null, 1, "slow", "fast"), question).collectList()
+                .block(Duration.ofSeconds(5));
+
+        assertThat(events.get(0)).isEqualTo(new RunStarted("mix", List.of(List.of("fake/slow", "fake/fast")), "fake/agg"));
+        assertThat(events.get(1)).isEqualTo(new LayerStarted(1, List.of("fake/slow", "fake/fast")));
+        assertThat(events).filteredOn(ProposalSettled.class::isInstance).extracting(e -> ((ProposalSettled) e).index())
+                .containsExactly(1, 0);
+        assertThat(texts(events, 0)).isEqualTo("Slow answer.");
+        assertThat(texts(events, 1)).isEqualTo("Fast answer.");
+        LayerSettled layer = only(events, LayerSettled.class);
+        assertThat(layer.proposals()).extracting(CallReport::model).containsExactly("fake/slow", "fake/fast");
+        assertThat(layer.proposals()).allSatisfy(report -> {
+            assertThat(report.outcome()).isEqualTo(Outcome.ANSWERED);
+            assertThat(report.firstTokenMs()).isNotNull().isLessThanOrEqualTo(report.durationMs());
+        });
+        assertThat(only(events, AggregatorStarted.class)).isEqualTo(new AggregatorStarted("fake/agg", 2));
+        assertThat(events).filteredOn(AnswerChunk.class::isInstance)
+                .extracting(e -> ((AnswerChunk) e).chunk().text()).containsExactly("", "Final", " answer.", "");
+        assertThat(only(events, AggregatorSettled.class).report().outcome()).isEqualTo(Outcome.ANSWERED);
+        assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(RunFinished.class, finished ->
+                assertThat(finished.usage().completionTokens()).isEqualTo(2 + 2 + 2));
+        String system = fake.lastRequest("agg").messages().get(0).text();
+        assertThat(system.indexOf("Slow answer.")).isPositive().isLessThan(system.indexOf("Fast answer."));
+        assertThat(fake.lastRequest("slow").stream()).isTrue();
+    }
+
+    @Test
+    void aProposerFailingAfterItStreamedTextIsMalformedAndLeftOutOfTheReferences() {
+        fake.streams("good", Duration.ofMillis(5), "Good.");
+        fake.script("broken", Flux.concat(Flux.just(chunk("broken", "Hal")),
+                Flux.error(UpstreamException.malformed("fake/broken", "failed mid-stream: crashed"))));
+        fake.streams("agg", Duration.ZERO, "Done.");
+
+        List<MixtureEvent> events = runner.run(plan(null, 1, "good", "broken"), question).collectList()
+                .block(Duration.ofSeconds(5));
+
+        assertThat(texts(events, 1)).isEqualTo("Hal");
+        CallReport broken = only(events, LayerSettled.class).proposals().get(1);
+        assertThat(broken.outcome()).isEqualTo(Outcome.MALFORMED);
+        assertThat(broken.error()).isEqualTo("fake/broken failed mid-stream: crashed");
+        assertThat(broken.text()).isNull();
+        assertThat(fake.lastRequest("agg").messages().get(0).text()).contains("Good.").doesNotContain("Hal");
+    }
+
+    @Test
+    void eachFailureSettlesWithTheOutcomeThatNamesIt() {
+        fake.script("refusing", Flux.error(UpstreamException.rejected("fake/refusing", 400, "too long", null)));
+        fake.script("away", Flux.error(UpstreamException.unreachable("fake/away", new java.io.IOException("refused"))));
+        fake.script("stalled", Flux.error(UpstreamException.timeout("fake/stalled", "first chunk", Duration.ofSeconds(1))));
+        fake.script("silent", Flux.just(chunk("silent", ""), finish("silent")));
+        fake.script("garbled", Flux.just("{not json"));
+        fake.streams("fine", Duration.ZERO, "Fine.");
+        fake.streams("agg", Duration.ZERO, "Done.");
+
+        List<MixtureEvent> events = runner.run(plan(null, 1, "refusing", "away", "stalled", "silent", "garbled", "fine"),
+                question).collectList().block(Duration.ofSeconds(5));
+
+        assertThat(only(events, LayerSettled.class).proposals()).extracting(CallReport::outcome).containsExactly(
+                Outcome.REJECTED, Outcome.UNREACHABLE, Outcome.TIMEOUT, Outcome.EMPTY, Outcome.MALFORMED,
+                Outcome.ANSWERED);
+        assertThat(only(events, LayerSettled.class).proposals().get(0).error()).isEqualTo(
+                "fake/refusing returned HTTP 400: too long");
+    }
+
+    @Test
+    void theDeadlineSettlesStragglersAsLateInOrderAndCancelsTheirCalls() {
+        fake.streams("quick", Duration.ofMillis(100), "Quick.");
+        fake.script("straggler", Flux.just(chunk("straggler", "Still")).concatWith(Flux.never()));
+        fake.streams("agg", Duration.ofMillis(100), "Done.");
+
+        StepVerifier.withVirtualTime(() -> runner.run(plan(Duration.ofSeconds(2), 1, "straggler", "quick"), question)
+                        .filter(event -> event instanceof ProposalSettled || event instanceof LayerSettled))
+                .thenAwait(Duration.ofSeconds(1))
+                .assertNext(event -> assertThat(((ProposalSettled) event).index()).isEqualTo(1))
+                .thenAwait(Duration.ofSeconds(1))
+                .assertNext(event -> {
+                    CallReport late = ((ProposalSettled) event).report();
+                    assertThat(late.outcome()).isEqualTo(Outcome.LATE);
+                    assertThat(late.error()).isEqualTo("fake/straggler did not answer within the layer's deadline of 2000 ms");
+                })
+                .assertNext(event -> assertThat(((LayerSettled) event).answered()).isEqualTo(1))
+                .thenAwait(Duration.ofSeconds(1))
+                .verifyComplete();
+        assertThat(fake.cancelled()).containsExactly("straggler");
+    }
+
+    @Test
+    void aLayerWithTooFewAnswersSettlesThenFailsTheRunNamingEachFailure() {
+        fake.streams("fine", Duration.ZERO, "Fine.");
+        fake.script("down", Flux.error(UpstreamException.rejected("fake/down", 503, "overloaded", null)));
+
+        StepVerifier.create(runner.run(plan(null, 2, "fine", "down"), question)
+                        .filter(LayerSettled.class::isInstance))
+                .expectNextCount(1)
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(QuorumException.class).hasMessage(
+                        "Layer 1 of the mixture got 1 of 2 answers and needs 2: fake/down returned HTTP 503: overloaded"))
+                .verify(Duration.ofSeconds(5));
+        assertThat(fake.requested()).doesNotContain("agg");
+    }
+
+    @Test
+    void cancellingWhileTheProposersWorkCancelsEveryCall() {
+        fake.script("hang-1", Flux.never());
+        fake.script("hang-2", Flux.just(chunk("hang-2", "Some")).concatWith(Flux.never()));
+
+        StepVerifier.create(runner.run(plan(null, 1, "hang-1", "hang-2"), question))
+                .expectNextCount(3)
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+
+        assertThat(fake.cancelled()).containsExactlyInAnyOrder("hang-1", "hang-2");
+    }
+
+    @Test
+    void cancellingWhileTheAggregatorStreamsCancelsItsCall() {
+        fake.streams("fine", Duration.ZERO, "Fine.");
+        fake.script("agg", Flux.just(chunk("agg", "Par")).concatWith(Flux.never()));
+
+        StepVerifier.create(runner.run(plan(null, 1, "fine"), question).filter(AnswerChunk.class::isInstance))
+                .expectNextCount(1)
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+
+        assertThat(fake.cancelled()).containsExactly("agg");
+    }
+
+    private MixturePlan plan(Duration deadline, int minProposers, String... proposers) {
+        List<ModelCall> calls = new ArrayList<>();
+        for (String proposer : proposers) {
+            calls.add(call(proposer));
+        }
+        Mixture mixture = new Mixture(List.of(new Layer(minProposers, calls, deadline)), call("agg"), Progress.NONE);
+        return MixturePlan.resolve("mix", mixture, new UpstreamRegistry(Map.of("fake", fake)));
+    }
+
+    private static ModelCall call(String model) {
+        return new ModelCall("fake/" + model, null, null, null, null, null);
+    }
+
+    private static String texts(List<MixtureEvent> events, int index) {
+        StringBuilder text = new StringBuilder();
+        events.stream().filter(DraftDelta.class::isInstance).map(DraftDelta.class::cast)
+                .filter(delta -> delta.index() == index).forEach(delta -> text.append(delta.text()));
+        return text.toString();
+    }
+
+    private static <T> T only(List<MixtureEvent> events, Class<T> type) {
+        List<T> found = events.stream().filter(type::isInstance).map(type::cast).toList();
+        assertThat(found).hasSize(1);
+        return found.get(0);
+    }
+
+    private static String chunk(String model, String text) {
+        return UpstreamBodies.chunk(model, "{\"content\":\"" + text + "\"}", null);
+    }
+
+    private static String finish(String model) {
+        return UpstreamBodies.chunk(model, "{}", "\"stop\"");
+    }
+
+    /** Models that stream what each test scripts, noting what they were asked and which calls were cancelled. */
+    private static final class Scripted implements Upstream {
+
+        private final Map<String, Flux<String>> scripts = new ConcurrentHashMap<>();
+        private final Map<String, ChatCompletionRequest> requests = new ConcurrentHashMap<>();
+        private final List<String> requested = new CopyOnWriteArrayList<>();
+        private final List<String> cancelled = new CopyOnWriteArrayList<>();
+
+        void script(String model, Flux<String> chunks) {
+            scripts.put(model, chunks);
+        }
+
+        /** A stream of these tokens, {@code gap} apart, then a finish and a usage chunk of one token each. */
+        void streams(String model, Duration gap, String... tokens) {
+            Flux<String> text = Flux.fromArray(tokens).map(token -> chunk(model, token));
+            script(model, Flux.concat(Flux.just(UpstreamBodies.chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null)),
+                    gap.isZero() ? text : text.delayElements(gap),
+                    Flux.just(finish(model), UpstreamBodies.usageChunk(model, 3, tokens.length))));
+        }
+
+        ChatCompletionRequest lastRequest(String model) {
+            return requests.get(model);
+        }
+
+        List<String> requested() {
+            return requested;
+        }
+
+        List<String> cancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public Mono<byte[]> complete(ChatCompletionRequest request) {
+            return Mono.error(new AssertionError("a mixture streams every call"));
+        }
+
+        @Override
+        public Flux<String> stream(ChatCompletionRequest request) {
+            return Flux.defer(() -> {
+                requested.add(request.model());
+                requests.put(request.model(), request);
+                return scripts.getOrDefault(request.model(), Flux.error(new AssertionError("unscripted " + request.model())));
+            }).doOnCancel(() -> cancelled.add(request.model()));
+        }
+    }
+}
