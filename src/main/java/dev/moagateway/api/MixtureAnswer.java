@@ -91,7 +91,7 @@ final class MixtureAnswer {
             void add(ChunkChoice choice) {
                 if (choice.delta() != null) {
                     content.append(choice.delta().text());
-                    String thought = ReasoningFields.take(new TreeMap<>(choice.delta().extra()));
+                    String thought = ReasoningFields.text(choice.delta().extra());
                     if (thought != null) {
                         reasoning.append(thought);
                     }

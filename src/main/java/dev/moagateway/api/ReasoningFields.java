@@ -38,11 +38,18 @@ final class ReasoningFields {
         return fields;
     }
 
-    /** Removes the reasoning a provider sent from {@code fields}; returns its text, or null when there was none. */
-    static String take(Map<String, JsonNode> fields) {
-        JsonNode content = fields.remove(REASONING_CONTENT);
-        JsonNode reasoning = fields.remove(REASONING);
-        JsonNode text = content != null && content.isString() ? content : reasoning;
+    /** The reasoning a provider sent in {@code fields}, or null when there is none. */
+    static String text(Map<String, JsonNode> fields) {
+        JsonNode content = fields.get(REASONING_CONTENT);
+        JsonNode text = content != null && content.isString() ? content : fields.get(REASONING);
         return text != null && text.isString() ? text.stringValue() : null;
+    }
+
+    /** As {@link #text}, removing both fields from {@code fields}. */
+    static String take(Map<String, JsonNode> fields) {
+        String text = text(fields);
+        fields.remove(REASONING_CONTENT);
+        fields.remove(REASONING);
+        return text;
     }
 }

@@ -23,12 +23,6 @@ class MixtureEndToEndTest extends GatewayTest {
         return ChatCompletionCreateParams.builder().model(model).addSystemMessage("Be brief.").addUserMessage(question);
     }
 
-    private void duoUpstreams() {
-        answer("p1", "Alpha says water is wet.", 10, 5);
-        answer("p2", "Beta says water is H2O.", 11, 6);
-        fail("p3", 400, UpstreamBodies.error("This model's maximum context length is 8 tokens", "invalid_request_error"));
-        answer("agg", "Water is wet H2O.", 100, 7);
-    }
 
     @Test
     void answersWithTheAggregatorsTextUnderTheMixturesNameAndSumsUsage() {

@@ -29,11 +29,8 @@ class ProgressTest extends GatewayTest {
     private static final String ANSWER = "Water is wet H2O.";
 
     @BeforeEach
-    void duoUpstreams() {
-        answer("p1", "Alpha says water is wet.", 10, 5);
-        answer("p2", "Beta says water is H2O.", 11, 6);
-        fail("p3", 400, UpstreamBodies.error("This model's maximum context length is 8 tokens", "invalid_request_error"));
-        answer("agg", ANSWER, 100, 7);
+    void answers() {
+        duoUpstreams();
     }
 
     @ParameterizedTest

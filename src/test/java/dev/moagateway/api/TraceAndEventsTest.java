@@ -5,7 +5,6 @@ import java.util.List;
 import dev.moagateway.testing.GatewayTest;
 import dev.moagateway.testing.SseFrames;
 import dev.moagateway.testing.SseFrames.Frame;
-import dev.moagateway.testing.UpstreamBodies;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -17,11 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TraceAndEventsTest extends GatewayTest {
 
     @BeforeEach
-    void duoUpstreams() {
-        answer("p1", "Alpha says water is wet.", 10, 5);
-        answer("p2", "Beta says water is H2O.", 11, 6);
-        fail("p3", 400, UpstreamBodies.error("This model's maximum context length is 8 tokens", "invalid_request_error"));
-        answer("agg", "Water is wet H2O.", 100, 7);
+    void answers() {
+        duoUpstreams();
     }
 
     @Test

@@ -118,6 +118,14 @@ public abstract class GatewayTest {
         }
     }
 
+    /** The mixture {@code duo}'s upstreams: two proposers answer, the third's context overflows. */
+    protected static void duoUpstreams() {
+        answer("p1", "Alpha says water is wet.", 10, 5);
+        answer("p2", "Beta says water is H2O.", 11, 6);
+        fail("p3", 400, UpstreamBodies.error("This model's maximum context length is 8 tokens", "invalid_request_error"));
+        answer("agg", "Water is wet H2O.", 100, 7);
+    }
+
     /** Answers {@code model} with {@code text}: as one completion, or streamed word by word. */
     protected static void answer(String model, String text, int promptTokens, int completionTokens) {
         upstream.stubFor(post(urlEqualTo(PATH))
