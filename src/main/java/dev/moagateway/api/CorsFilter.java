@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import dev.moagateway.openai.ErrorDetail;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -60,14 +61,15 @@ public final class CorsFilter implements WebFilter, Ordered {
     private Mono<Void> preflight(ServerHttpRequest request, ServerHttpResponse response) {
         HttpMethod method = request.getHeaders().getAccessControlRequestMethod();
         List<String> asked = request.getHeaders().getAccessControlRequestHeaders();
-        boolean allowed = origins.checkHttpMethod(method) != null && asked.stream().allMatch(CorsFilter::allowedHeader);
-        response.setStatusCode(allowed ? HttpStatus.NO_CONTENT : HttpStatus.FORBIDDEN);
-        if (allowed) {
-            HttpHeaders headers = response.getHeaders();
-            headers.setAccessControlAllowMethods(List.of(HttpMethod.GET, HttpMethod.POST));
-            headers.setAccessControlAllowHeaders(asked);
-            headers.setAccessControlMaxAge(MAX_AGE);
+        if (origins.checkHttpMethod(method) == null || !asked.stream().allMatch(CorsFilter::allowedHeader)) {
+            return Mono.error(ApiException.of(HttpStatus.FORBIDDEN, ErrorDetail.INVALID_REQUEST, null, null,
+                    "Browsers may send GET and POST here, with the OpenAI SDKs' headers only."));
         }
+        response.setStatusCode(HttpStatus.NO_CONTENT);
+        HttpHeaders headers = response.getHeaders();
+        headers.setAccessControlAllowMethods(List.of(HttpMethod.GET, HttpMethod.POST));
+        headers.setAccessControlAllowHeaders(asked);
+        headers.setAccessControlMaxAge(MAX_AGE);
         return response.setComplete();
     }
 

@@ -21,11 +21,14 @@ public final class RequestIdFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String offered = exchange.getRequest().getHeaders().getFirst(HEADER);
-        String id = offered != null && SANE.matcher(offered).matches() ? offered
-                : "req_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        exchange.getResponse().getHeaders().set(HEADER, id);
+        exchange.getResponse().getHeaders().set(HEADER, idFor(exchange.getRequest().getHeaders().getFirst(HEADER)));
         return chain.filter(exchange);
+    }
+
+    /** The caller's id when it is a sane token, else a new one. */
+    static String idFor(String offered) {
+        return offered != null && SANE.matcher(offered).matches() ? offered
+                : "req_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     @Override

@@ -57,7 +57,7 @@ final class RunEvents {
         }
         if (event instanceof LayerSettled layer) {
             return typed("layer.settled").put("layer", layer.layer()).put("answered", layer.answered())
-                    .put("proposals", layer.proposals().size()).put("duration_ms", layer.durationMs());
+                    .put("total", layer.proposals().size()).put("duration_ms", layer.durationMs());
         }
         if (event instanceof AggregatorStarted aggregator) {
             return typed("aggregator.started").put("model", aggregator.model()).put("drafts", aggregator.drafts());

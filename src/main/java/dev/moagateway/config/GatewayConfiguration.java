@@ -11,6 +11,7 @@ import dev.moagateway.api.ChatCompletionsHandler;
 import dev.moagateway.api.ConcurrencyLimitFilter;
 import dev.moagateway.api.CorsFilter;
 import dev.moagateway.api.HeaderSizeFilter;
+import dev.moagateway.api.MalformedUrlResponder;
 import dev.moagateway.api.ModelsHandler;
 import dev.moagateway.api.OpenAiErrorHandler;
 import dev.moagateway.api.RequestIdFilter;
@@ -114,5 +115,10 @@ class GatewayConfiguration {
     @Bean
     OpenAiErrorHandler openAiErrorHandler(JsonMapper json) {
         return new OpenAiErrorHandler(json);
+    }
+
+    @Bean
+    MalformedUrlResponder malformedUrlResponder(JsonMapper json) {
+        return new MalformedUrlResponder(json);
     }
 }

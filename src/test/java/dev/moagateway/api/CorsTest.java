@@ -38,7 +38,8 @@ class CorsTest extends GatewayTest {
                 .header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "x-forbidden")
                 .exchange()
                 .expectStatus().isForbidden()
-                .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS);
+                .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS)
+                .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error");
     }
 
     @Test

@@ -1,8 +1,11 @@
 package dev.moagateway.api;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.moagateway.testing.GatewayTest;
+import dev.moagateway.testing.RawHttp;
 import dev.moagateway.testing.UpstreamBodies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -179,6 +182,64 @@ class ErrorResponsesTest extends GatewayTest {
                 .expectBody(String.class).returnResult().getResponseBody();
 
         assertThat(body).contains("ended the stream before it finished").endsWith("data: [DONE]\n\n");
+    }
+
+    /**
+     * Spring refuses these before any filter or handler runs ({@code java.net.URI} will not parse them), and no
+     * Java HTTP client sends them, so they go over a plain socket.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            POST | /v1/chat/completions?x=%%%%
+            GET  | /v1/models?%zz
+            GET  | /v1/%%
+            POST | /v1/chat/completions?q={"a":1}
+            """)
+    void aMalformedUrlGetsAnOpenAiError(String method, String target) throws IOException {
+        byte[] body = method.equals("POST") ? ("{\"model\":\"duo\",\"messages\":" + HELLO + "}")
+                .getBytes(StandardCharsets.UTF_8) : null;
+        RawHttp.Response response = RawHttp.send(port, method, target, List.of(
+                new RawHttp.Header("Authorization", "Bearer " + API_KEY),
+                new RawHttp.Header("Content-Type", "application/json"),
+                new RawHttp.Header("x-request-id", "trace-42")), body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.header("content-type")).isEqualTo("application/json");
+        assertThat(response.header("x-request-id")).isEqualTo("trace-42");
+        JsonNode error = json.readTree(response.text()).path("error");
+        assertThat(json.readTree(response.text()).propertyNames()).containsExactly("error");
+        assertThat(error.propertyNames()).containsExactlyInAnyOrder("message", "type", "param", "code");
+        assertThat(error.path("message").asString()).contains("URL is malformed");
+        assertThat(error.path("type").asString()).isEqualTo("invalid_request_error");
+        assertThat(error.path("param").isNull()).isTrue();
+        assertThat(error.path("code").isNull()).isTrue();
+        assertThat(upstream.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void aMalformedUrlWithoutASaneRequestIdGetsANewOne() throws IOException {
+        RawHttp.Response response = RawHttp.send(port, "GET", "/v1/models?%zz",
+                List.of(new RawHttp.Header("x-request-id", "not sane")), null);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.header("x-request-id")).startsWith("req_");
+        assertThat(response.text()).startsWith("{\"error\":{");
+    }
+
+    @Test
+    void aMalformedUrlInAHeadRequestGetsTheStatusAndHeadersWithoutABody() throws IOException {
+        RawHttp.Response response = RawHttp.send(port, "HEAD", "/v1/models?%zz", List.of(), null);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.header("content-type")).isEqualTo("application/json");
+        assertThat(response.header("x-request-id")).isNotBlank();
+    }
+
+    @Test
+    void aMalformedOriginIsABadRequestNotAServerError() {
+        JsonNode error = expectError(web().get().uri("/v1/models").header("Origin", "http://a b"), 400);
+
+        assertThat(error.path("message").asString()).contains("malformed URL");
     }
 
     @Test

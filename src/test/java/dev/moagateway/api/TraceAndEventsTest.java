@@ -106,7 +106,7 @@ class TraceAndEventsTest extends GatewayTest {
         JsonNode layer = events.stream().filter(event -> event.path("type").asString().equals("layer.settled"))
                 .findFirst().orElseThrow();
         assertThat(layer.path("answered").asInt()).isEqualTo(2);
-        assertThat(layer.path("proposals").asInt()).isEqualTo(3);
+        assertThat(layer.path("total").asInt()).isEqualTo(3);
         assertThat(events.get(events.size() - 1).path("usage").path("total_tokens").asInt()).isEqualTo(15 + 17 + 107);
         assertThat(frames.get(frames.size() - 1).data()).isEqualTo("[DONE]");
         assertThat(json.readTree(frames.get(frames.size() - 2).data()).path("usage").path("total_tokens").asInt())
