@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.IntToDoubleFunction;
+import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,6 +20,8 @@ import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The timings of bench/run.sh that need a client of its own: streaming and mixtures. Each target is
@@ -28,6 +32,7 @@ import reactor.netty.resources.ConnectionProvider;
  * streams ROUNDS PER_ROUND TOKENS GAP_MS TARGET...           time to first token, inter-chunk gap, chunk transit
  * concurrent GATEWAY_PID TOKENS GAP_MS LEVELS TARGET...      concurrent streams without a stall, and memory
  * mixture URL MODEL CRITICAL_PATH_MS CONCURRENCY REQUESTS    mixture time over its critical path
+ * progress URL MODEL REQUESTS                               what a mixture stream's progress shows, and when
  * </pre>
  */
 public class Bench {
@@ -46,6 +51,7 @@ public class Bench {
                     Integer.parseInt(args[3]), args[4].split(","), targets(args, 5));
             case "mixture" -> mixture(args[1], args[2], Long.parseLong(args[3]), Integer.parseInt(args[4]),
                     Integer.parseInt(args[5]));
+            case "progress" -> progress(args[1], args[2], Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -186,6 +192,73 @@ public class Bench {
                 criticalMillis);
     }
 
+    /**
+     * Mixture streams one at a time, REQUESTS asking for the run's progress as {@code reasoning_content} and its
+     * named {@code moa} events, taking turns with as many asking for no progress (the control), after a few of
+     * each to warm up. Prints, from sending the request: the first byte, the first progress chunk, the first
+     * draft text as an event and as a progress chunk, and how long that text came after the fastest layer-1
+     * proposer's first token; and the control's first byte, which is what the client sees without progress.
+     */
+    static void progress(String url, String model, int requests) {
+        String withProgress = progressBody(model, "{\"progress\":\"reasoning_content\",\"events\":true}");
+        String control = progressBody(model, "{\"progress\":\"none\"}");
+        // This JVM's client code is cold, and so may be the gateway's progress path, which earlier runs do not take.
+        Flux.range(0, 3).concatMap(i -> progressStream(url, withProgress).then(progressStream(url, control)))
+                .blockLast();
+        List<ProgressResult> shown = new ArrayList<>();
+        List<ProgressResult> controls = new ArrayList<>();
+        Flux.range(0, requests)
+                .concatMap(i -> progressStream(url, withProgress).doOnNext(shown::add)
+                        .then(progressStream(url, control).doOnNext(controls::add)))
+                .blockLast();
+        List<ProgressResult> ok = shown.stream().filter(ProgressResult::okWithProgress).toList();
+        List<ProgressResult> controlOk = controls.stream().filter(ProgressResult::ok).toList();
+        System.out.printf("  c=1  %d streams with \"progress\": \"reasoning_content\" and events, %d failed; %d with "
+                + "\"progress\": \"none\", %d failed (ms from sending the request):%n", requests,
+                requests - ok.size(), requests, requests - controlOk.size());
+        System.out.printf("    %-72s %8s %8s%n", "", "p50", "p99");
+        progressLine("first byte (the role chunk)", ok, r -> r.firstByte);
+        progressLine("first progress chunk (\"Layer 1 of ...\")", ok, r -> r.firstProgress);
+        progressLine("first draft.delta event", ok, r -> r.firstDraftEvent);
+        progressLine("first progress chunk with draft text", ok, r -> r.firstDraftChunk);
+        progressLine("fastest layer-1 proposer's first token (min first_token_ms)", ok, r -> r.fastestFirstToken);
+        progressLine("first draft.delta event after the fastest proposer's first token *", ok,
+                r -> r.firstDraftEvent - r.fastestFirstToken);
+        progressLine("first draft-text chunk after the fastest proposer's first token *", ok,
+                r -> r.firstDraftChunk - r.fastestFirstToken);
+        progressLine("whole stream, to [DONE]", ok, r -> r.end);
+        progressLine("control, no progress: first byte", controlOk, r -> r.firstByte);
+        progressLine("control, no progress: whole stream, to [DONE]", controlOk, r -> r.end);
+        System.out.printf("    * first_token_ms counts from the start of the proposer's upstream call, a little after%n"
+                + "      the request's, so these are upper bounds of the delay the gateway adds to the draft's%n"
+                + "      first text%n");
+    }
+
+    private static String progressBody(String model, String moa) {
+        return "{\"model\":\"" + model + "\",\"stream\":true,\"moa\":" + moa
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    }
+
+    private static void progressLine(String label, List<ProgressResult> results, ToLongFunction<ProgressResult> nanos) {
+        Samples samples = new Samples();
+        results.forEach(result -> samples.add(nanos.applyAsLong(result)));
+        System.out.printf("    %-72s %8.1f %8.1f%n", label, samples.percentile(50) / 1e6, samples.percentile(99) / 1e6);
+    }
+
+    /** One mixture stream, its frames read as they arrive. */
+    private static Mono<ProgressResult> progressStream(String url, String body) {
+        return Mono.defer(() -> {
+            ProgressResult result = new ProgressResult(System.nanoTime());
+            return CLIENT.post().uri(url + "/v1/chat/completions")
+                    .send(ByteBufFlux.fromString(Mono.just(body)))
+                    .response((response, content) -> {
+                        result.status = response.status().code();
+                        return content.asString().doOnNext(text -> result.read(text, System.nanoTime()));
+                    })
+                    .then(Mono.just(result));
+        }).onErrorResume(failure -> Mono.just(new ProgressResult(0)));
+    }
+
     /** The nanoseconds one non-streamed request took, or -1 if it failed. */
     private static Mono<Long> timed(String url, String body) {
         return Mono.defer(() -> {
@@ -203,12 +276,11 @@ public class Bench {
         String body = "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
         return Mono.defer(() -> {
             StreamResult result = new StreamResult(System.nanoTime());
-            StringBuilder pending = new StringBuilder();
             return CLIENT.post().uri(url + "/v1/chat/completions")
                     .send(ByteBufFlux.fromString(Mono.just(body)))
                     .response((response, content) -> {
                         result.status = response.status().code();
-                        return content.asString().doOnNext(text -> result.read(pending.append(text), System.nanoTime()));
+                        return content.asString().doOnNext(text -> result.read(text, System.nanoTime()));
                     })
                     .then(Mono.just(result));
         }).onErrorResume(failure -> Mono.just(new StreamResult(0)));
@@ -254,6 +326,7 @@ public class Bench {
         final long start;
         final List<Long> arrivals = new ArrayList<>();
         final List<Long> written = new ArrayList<>();
+        private final EventReader events = new EventReader();
         int status;
         boolean done;
 
@@ -261,26 +334,24 @@ public class Bench {
             this.start = start;
         }
 
-        /** Takes the complete events off the front of {@code pending}, all of them having arrived at {@code now}. */
-        void read(StringBuilder pending, long now) {
-            int end;
-            while ((end = pending.indexOf("\n\n")) >= 0) {
-                String event = pending.substring(0, end);
-                pending.delete(0, end + 2);
-                int content = event.indexOf("\"content\":\"");
+        /** Reads the events {@code text} completes, all of them having arrived at {@code now}. */
+        void read(String text, long now) {
+            events.read(text, event -> {
+                String data = event.data();
+                int content = data.indexOf("\"content\":\"");
                 if (content >= 0) {
                     int from = content + 11;
                     int to = from;
-                    while (to < event.length() && Character.isDigit(event.charAt(to))) {
+                    while (to < data.length() && Character.isDigit(data.charAt(to))) {
                         to++;
                     }
                     if (to > from) {
-                        written.add(Long.parseLong(event.substring(from, to)));
+                        written.add(Long.parseLong(data.substring(from, to)));
                         arrivals.add(now);
                     }
                 }
-                done |= event.equals("data: [DONE]");
-            }
+                done |= data.equals("[DONE]");
+            });
         }
 
         boolean ok(int tokens) {
@@ -305,6 +376,143 @@ public class Bench {
                 transits.add(arrivals.get(i) - written.get(i));
             }
             return transits;
+        }
+    }
+
+    /**
+     * What one mixture stream showed, in nanoseconds from sending the request (-1 until seen): the first bytes,
+     * the first chunk with progress text, the first draft text as a {@code draft.delta} event and as a progress
+     * chunk past the layer line, the end; and, from the {@code proposal.settled} events, the fastest layer-1
+     * proposer's first token, which the gateway times from the start of that upstream call.
+     */
+    static final class ProgressResult {
+
+        private static final JsonMapper JSON = JsonMapper.shared();
+
+        final long start;
+        private final EventReader events = new EventReader();
+        int status;
+        boolean done;
+        /** Whether an in-band error came, which a stream that had started ends with instead of failing. */
+        boolean failed;
+        /** Whether the first event was the role chunk, which a stream with progress sends at once. */
+        boolean openedWithRole;
+        private boolean first = true;
+        long firstByte = -1;
+        long firstProgress = -1;
+        long firstDraftEvent = -1;
+        long firstDraftChunk = -1;
+        long fastestFirstToken = -1;
+        long end = -1;
+
+        ProgressResult(long start) {
+            this.start = start;
+        }
+
+        void read(String text, long now) {
+            long at = now - start;
+            if (firstByte < 0) {
+                firstByte = at;
+            }
+            events.read(text, event -> {
+                if (event.data().equals("[DONE]")) {
+                    done = true;
+                    end = at;
+                    return;
+                }
+                JsonNode data = JSON.readTree(event.data());
+                failed |= data.has("error");
+                if (event.name().equals("moa")) {
+                    runEvent(data, at);
+                }
+                else {
+                    chunk(data.path("choices").path(0).path("delta"), at);
+                }
+                first = false;
+            });
+        }
+
+        private void chunk(JsonNode delta, long at) {
+            if (first) {
+                openedWithRole = delta.path("role").asString().equals("assistant");
+            }
+            JsonNode reasoning = delta.path("reasoning_content");
+            if (!reasoning.isString() || reasoning.stringValue().isEmpty()) {
+                return;
+            }
+            if (firstProgress < 0) {
+                firstProgress = at;
+            }
+            if (firstDraftChunk < 0 && !reasoning.stringValue().startsWith("Layer ")) {
+                firstDraftChunk = at;
+            }
+        }
+
+        private void runEvent(JsonNode data, long at) {
+            String type = data.path("type").asString();
+            if (type.equals("draft.delta") && firstDraftEvent < 0) {
+                firstDraftEvent = at;
+            }
+            JsonNode firstToken = data.path("first_token_ms");
+            if (type.equals("proposal.settled") && data.path("layer").asInt() == 1 && firstToken.isNumber()) {
+                long nanos = Duration.ofMillis(firstToken.longValue()).toNanos();
+                fastestFirstToken = fastestFirstToken < 0 ? nanos : Math.min(fastestFirstToken, nanos);
+            }
+        }
+
+        boolean ok() {
+            return status == 200 && done && !failed;
+        }
+
+        boolean okWithProgress() {
+            return ok() && openedWithRole && firstProgress >= 0 && firstDraftEvent >= 0 && firstDraftChunk >= 0
+                    && fastestFirstToken >= 0;
+        }
+    }
+
+    /** One server-sent event: its name ({@code message} when it has none) and its data lines, joined. */
+    record Event(String name, String data) {
+    }
+
+    /**
+     * The client's one parser of server-sent events. Text goes in as it arrives: a read may end inside an event
+     * or carry several. Each complete event comes out; comments ({@code : keep-alive}) and events without data
+     * do not.
+     */
+    static final class EventReader {
+
+        private final StringBuilder pending = new StringBuilder();
+
+        void read(String text, Consumer<Event> events) {
+            pending.append(text);
+            int end;
+            while ((end = pending.indexOf("\n\n")) >= 0) {
+                Event event = parse(pending.substring(0, end));
+                pending.delete(0, end + 2);
+                if (event != null) {
+                    events.accept(event);
+                }
+            }
+        }
+
+        private static Event parse(String frame) {
+            String name = "message";
+            StringBuilder data = null;
+            for (String line : frame.split("\n")) {
+                if (line.startsWith("event:")) {
+                    name = value(line, 6);
+                }
+                else if (line.startsWith("data:")) {
+                    data = data == null ? new StringBuilder() : data.append('\n');
+                    data.append(value(line, 5));
+                }
+            }
+            return data == null ? null : new Event(name, data.toString());
+        }
+
+        /** A field's value: what follows its colon, less one leading space. */
+        private static String value(String line, int colon) {
+            return line.startsWith(" ", colon) ? line.substring(colon + 1) : line.substring(colon);
         }
     }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark: the gateway's passthrough and nginx as a plain reverse proxy, each in front of the same fast
-# fake upstream, against that upstream reached directly; then streams, concurrent streams, a mixture, memory
-# and CPU. Targets take turns round by round. Installs nginx and wrk from Debian's packages if they are missing.
+# fake upstream, against that upstream reached directly; then streams, concurrent streams, a mixture, what a
+# mixture stream's progress shows and when (over the fake and over the built-in demo provider), memory and CPU.
+# Targets take turns round by round. Installs nginx and wrk from Debian's packages if they are missing.
 # The JVM compiles its hot paths while it runs, so every target gets WARMUP_SECONDS of load before anything is timed.
 # Usage: bench/run.sh   (ROUNDS=5 RUN_SECONDS=10 WARMUP_SECONDS=60 STREAM_LEVELS=500,1000,2000,4000 change the run)
 set -euo pipefail
@@ -93,6 +94,13 @@ echo
 echo "mixture of 3 + 2 proposers and an aggregator (fake latencies: 100/150/200 ms, 80/120 ms, 100 ms):"
 bench mixture "${url[gateway]}" mixture 420 1 50
 bench mixture "${url[gateway]}" mixture 420 100 500
+echo
+
+# Progress: the run's account as reasoning_content and its named events, against the same stream without them.
+echo "progress of that mixture, one stream at a time (layer 1's fastest proposer has its first token at 100 ms):"
+bench progress "${url[gateway]}" mixture 50
+echo "progress of moa-demo, the built-in demo provider's mixture at its realistic pace (moa.demo.speed 1):"
+bench progress "${url[gateway]}" moa-demo 20
 echo
 
 bench concurrent "$gateway" 20 100 "$STREAM_LEVELS" direct="${url[direct]}" nginx="${url[nginx]}" \
