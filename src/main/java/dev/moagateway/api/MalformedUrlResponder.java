@@ -52,7 +52,8 @@ public final class MalformedUrlResponder implements NettyServerCustomizer {
                 || response.responseHeaders().contains(RequestIdFilter.HEADER)) {
             return Mono.empty();
         }
-        response.header(RequestIdFilter.HEADER, RequestIdFilter.idFor(request.requestHeaders().get(RequestIdFilter.HEADER)))
+        String id = RequestIdFilter.idFor(request.requestHeaders().get(RequestIdFilter.HEADER));
+        response.header(RequestIdFilter.HEADER, id)
                 .header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         if (HttpMethod.HEAD.equals(request.method())) {
             return Mono.empty();
