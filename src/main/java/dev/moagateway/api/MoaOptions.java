@@ -20,7 +20,6 @@ record MoaOptions(Progress progress, boolean trace, boolean events) {
 
     static final String FIELD = "moa";
     static final String TRACE_HEADER = "X-Moa-Trace";
-    static final MoaOptions NONE = new MoaOptions(null, false, false);
 
     private static final String MODES = Arrays.stream(Progress.values()).map(Progress::wireName)
             .collect(Collectors.joining(", "));
