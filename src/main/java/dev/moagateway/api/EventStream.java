@@ -12,6 +12,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -63,7 +64,8 @@ final class EventStream {
             Sinks.One<Boolean> started = Sinks.one();
             Flux<String> relayed = events.concatWith(Mono.just(DONE)).doOnNext(frame -> started.tryEmitValue(true))
                     .doFinally(signal -> started.tryEmitValue(true));
-            return Flux.merge(relayed, keepAlives().takeUntilOther(started.asMono()))
+            // Errors wait for the frames already queued: a failure right after the finish chunk must not drop it.
+            return Flux.mergeDelayError(Queues.XS_BUFFER_SIZE, relayed, keepAlives().takeUntilOther(started.asMono()))
                     .doOnNext(frame -> written.set(true))
                     .onErrorResume(failure -> written.get(), failure -> Flux.just(errorEvent(failure), DONE));
         });

@@ -44,12 +44,14 @@ final class MixtureStream {
     Flux<String> frames(Flux<MixtureEvent> run, ChatCompletionRequest request, MoaOptions options) {
         return Flux.defer(() -> {
             Writer writer = new Writer(request, options);
-            return run.handle((event, sink) -> {
-                String frames = writer.frames(event);
-                if (!frames.isEmpty()) {
-                    sink.next(frames);
+            Flux<String> frames = run.handle((event, sink) -> {
+                String written = writer.frames(event);
+                if (!written.isEmpty()) {
+                    sink.next(written);
                 }
             });
+            // A failure after the finish chunk (while the usage is awaited) must not swallow the held chunk.
+            return frames.onErrorResume(failure -> Flux.concat(Flux.fromIterable(writer.unsent()), Flux.error(failure)));
         });
     }
 
@@ -130,30 +132,41 @@ final class MixtureStream {
             write(restamped);
         }
 
-        /** The aggregator's delta with its reasoning moved where the mode puts the account, and no second role. */
+        /**
+         * The aggregator's delta with its reasoning moved where the mode puts the account, and no second role.
+         * The account and the gateway's own role chunk belong to choice 0; other choices pass as they came.
+         */
         private ChunkChoice shaped(ChunkChoice choice) {
             ChatMessage delta = choice.delta();
-            if (delta == null || (progress == Progress.NONE && (delta.role() == null || !ownRole))) {
+            boolean first = choice.index() == null || choice.index() == 0;
+            if (delta == null || !first || (progress == Progress.NONE && (delta.role() == null || !ownRole))) {
                 return choice;
             }
             Map<String, JsonNode> fields = new LinkedHashMap<>(delta.extra());
-            JsonNode content = delta.content();
+            String before = "";
             if (progress != Progress.NONE) {
                 String reasoning = ReasoningFields.take(fields);
                 if (reasoning != null && progress != Progress.THINK_TAGS) {
                     fields.putAll(ReasoningFields.fields(progress, reasoning));
                 }
                 else if (reasoning != null && !thinkClosed) {
-                    content = StringNode.valueOf(think(reasoning) + text(content));
+                    before = think(reasoning);
                 }
             }
-            if (thinkOpen && !text(content).isEmpty()) {
+            String answer = text(delta.content());
+            if (thinkOpen && !answer.isEmpty()) {
                 thinkOpen = false;
                 thinkClosed = true;
-                content = StringNode.valueOf(THINK_CLOSE + text(content));
+                before += THINK_CLOSE;
             }
+            JsonNode content = before.isEmpty() ? delta.content() : StringNode.valueOf(before + answer);
             return new ChunkChoice(choice.index(), new ChatMessage(ownRole ? null : delta.role(), content, fields),
                     choice.finishReason(), choice.extra());
+        }
+
+        /** The finish chunk still held for the trace, framed; empty when there is none. */
+        List<String> unsent() {
+            return held == null ? List.of() : List.of(EventStream.event(json.writeValueAsString(held)));
         }
 
         private void finish(RunFinished finished) {

@@ -38,6 +38,7 @@ final class ProgressAccount {
         else if (event instanceof LayerStarted layer) {
             waiting.clear();
             models.clear();
+            queued.clear();
             live = -1;
             return "Layer " + layer.layer() + " of " + layers + ": asking " + count(layer.proposers().size(), "model")
                     + ".\n\n";

@@ -64,18 +64,19 @@ public final class MixtureRunner {
         ChatCompletionRequest prompt = run.prompt().asSingleCompletion().asStreamWithUsage();
         CallReport[] settled = new CallReport[layer.proposers().size()];
         Flux<MixtureEvent> calls = Flux.merge(IntStream.range(0, settled.length)
-                        .mapToObj(index -> propose(layer.number(), index, layer.proposers().get(index), prompt))
-                        .toList())
-                .doOnNext(event -> {
-                    if (event instanceof ProposalSettled proposal) {
-                        settled[proposal.index()] = proposal.report();
-                    }
-                });
+                .mapToObj(index -> propose(layer.number(), index, layer.proposers().get(index), prompt))
+                .toList());
         if (layer.deadline() != null) {
             // Cutting the merged stream cancels the calls still in flight.
             calls = calls.takeUntilOther(Mono.delay(layer.deadline()));
         }
-        return Flux.concat(Flux.just(new LayerStarted(layer.number(), layer.ids())), calls,
+        // Noted after the cut: a proposal that settles as the deadline passes is either passed on or late.
+        Flux<MixtureEvent> noted = calls.doOnNext(event -> {
+            if (event instanceof ProposalSettled proposal) {
+                settled[proposal.index()] = proposal.report();
+            }
+        });
+        return Flux.concat(Flux.just(new LayerStarted(layer.number(), layer.ids())), noted,
                 Flux.defer(() -> settle(run, layer, settled, start)));
     }
 

@@ -60,6 +60,25 @@ class EventStreamTest {
     }
 
     @Test
+    void aFailureRightBehindFramesTheWriterHasNotTakenYetComesAfterThem() {
+        Flux<String> finishThenFailure = Flux.just(chunk, EventStream.event("{\"finish\":true}"))
+                .concatWith(Mono.delay(Duration.ofMillis(100))
+                        .then(Mono.error(UpstreamException.malformed("fake/agg", "failed mid-stream: crashed"))));
+
+        // The connection takes one frame at a time, and has not taken the second when the failure comes.
+        StepVerifier.create(events.frames(finishThenFailure), 1)
+                .assertNext(frame -> assertThat(frame).contains("\"content\":\"Hi\""))
+                .thenAwait(Duration.ofMillis(300))
+                .thenRequest(1)
+                .assertNext(frame -> assertThat(frame).contains("\"finish\":true"))
+                .thenRequest(2)
+                .assertNext(frame -> assertThat(frame).startsWith("data: {\"error\":"))
+                .expectNext(EventStream.DONE)
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aFailureAfterAKeepAliveIsAlsoInBand() {
         UpstreamException failure = UpstreamException.malformed("x/y", "broke");
 

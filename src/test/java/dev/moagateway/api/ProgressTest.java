@@ -116,6 +116,21 @@ class ProgressTest extends GatewayTest {
     }
 
     @Test
+    void withThinkTagsTheAggregatorsReasoningStaysInsideTheTagsAndTheAnswerAfterThem() {
+        respond("agg", events(List.of(
+                UpstreamBodies.chunk("agg", "{\"role\":\"assistant\",\"reasoning_content\":\"Weighing\"}", null),
+                UpstreamBodies.chunk("agg", "{\"reasoning_content\":\" the drafts.\"}", null),
+                UpstreamBodies.chunk("agg", "{\"content\":\"Wet.\"}", null),
+                UpstreamBodies.chunk("agg", "{}", "\"stop\""), "[DONE]")));
+
+        List<JsonNode> chunks = chunks(stream("duo", "{\"progress\":\"think-tags\"}", false));
+
+        assertThat(content(chunks)).startsWith("<think>\nLayer 1 of 1")
+                .endsWith("Combining 2 drafts with fake/agg.\n\nWeighing the drafts.\n</think>\n\nWet.");
+        assertThat(field(chunks, "reasoning_content")).isEmpty();
+    }
+
+    @Test
     void anSdkThatIgnoresProgressReadsTheDemoMixturesAnswerAsWithout() {
         ChatCompletionCreateParams.Builder ask = ChatCompletionCreateParams.builder().model("moa-demo")
                 .addUserMessage("Why is the sky blue?");

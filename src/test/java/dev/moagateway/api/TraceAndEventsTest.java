@@ -5,6 +5,7 @@ import java.util.List;
 import dev.moagateway.testing.GatewayTest;
 import dev.moagateway.testing.SseFrames;
 import dev.moagateway.testing.SseFrames.Frame;
+import dev.moagateway.testing.UpstreamBodies;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -65,6 +66,20 @@ class TraceAndEventsTest extends GatewayTest {
         assertThat(finishChunk.path("choices").get(0).path("finish_reason").asString()).isEqualTo("stop");
         assertThat(finishChunk.path("moa").path("layers").get(0).path("proposals")).hasSize(3);
         assertThat(withoutUsage).filteredOn(chunk -> chunk.has("moa")).hasSize(1);
+    }
+
+    @Test
+    void aFinishChunkHeldForTheTraceStillGoesOutWhenTheAggregatorFailsAfterIt() {
+        respond("agg", events(List.of(
+                UpstreamBodies.chunk("agg", "{\"role\":\"assistant\",\"content\":\"Wet.\"}", null),
+                UpstreamBodies.chunk("agg", "{}", "\"stop\""),
+                UpstreamBodies.error("model crashed", "server_error"))));
+
+        String body = post(true, "{\"trace\":true}", null);
+
+        assertThat(body).contains("\"finish_reason\":\"stop\"").contains("data: {\"error\":{\"message\":")
+                .endsWith("data: [DONE]\n\n");
+        assertThat(body.indexOf("\"finish_reason\":\"stop\"")).isLessThan(body.indexOf("{\"error\""));
     }
 
     @Test
