@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntToDoubleFunction;
+import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
 
@@ -247,16 +248,7 @@ public class Bench {
 
     /** One mixture stream, its frames read as they arrive. */
     private static Mono<ProgressResult> progressStream(String url, String body) {
-        return Mono.defer(() -> {
-            ProgressResult result = new ProgressResult(System.nanoTime());
-            return CLIENT.post().uri(url + "/v1/chat/completions")
-                    .send(ByteBufFlux.fromString(Mono.just(body)))
-                    .response((response, content) -> {
-                        result.status = response.status().code();
-                        return content.asString().doOnNext(text -> result.read(text, System.nanoTime()));
-                    })
-                    .then(Mono.just(result));
-        }).onErrorResume(failure -> Mono.just(new ProgressResult(0)));
+        return streamed(url, body, ProgressResult::new);
     }
 
     /** The nanoseconds one non-streamed request took, or -1 if it failed. */
@@ -274,16 +266,35 @@ public class Bench {
     /** One streamed request; the arrival time of each token and the time it was written upstream. */
     private static Mono<StreamResult> stream(String url, String model) {
         String body = "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        return streamed(url, body, StreamResult::new);
+    }
+
+    /** A streamed request whose body {@code result} reads as it arrives; a failed one's result has status 0. */
+    private static <R extends Received> Mono<R> streamed(String url, String body, LongFunction<R> result) {
         return Mono.defer(() -> {
-            StreamResult result = new StreamResult(System.nanoTime());
+            R received = result.apply(System.nanoTime());
             return CLIENT.post().uri(url + "/v1/chat/completions")
                     .send(ByteBufFlux.fromString(Mono.just(body)))
                     .response((response, content) -> {
-                        result.status = response.status().code();
-                        return content.asString().doOnNext(text -> result.read(text, System.nanoTime()));
+                        received.status = response.status().code();
+                        return content.asString().doOnNext(text -> received.read(text, System.nanoTime()));
                     })
-                    .then(Mono.just(result));
-        }).onErrorResume(failure -> Mono.just(new StreamResult(0)));
+                    .then(Mono.just(received));
+        }).onErrorResume(failure -> Mono.just(result.apply(0)));
+    }
+
+    /** What a streamed request showed, read as its body arrives. */
+    abstract static class Received {
+
+        final long start;
+        int status;
+
+        Received(long start) {
+            this.start = start;
+        }
+
+        /** Reads what {@code text} brings, all of it having arrived at {@code now}. */
+        abstract void read(String text, long now);
     }
 
     private static double median(int count, IntToDoubleFunction value) {
@@ -321,20 +332,18 @@ public class Bench {
     }
 
     /** What one stream showed: when it started, when each token arrived, and when each was written upstream. */
-    static final class StreamResult {
+    static final class StreamResult extends Received {
 
-        final long start;
         final List<Long> arrivals = new ArrayList<>();
         final List<Long> written = new ArrayList<>();
         private final EventReader events = new EventReader();
-        int status;
         boolean done;
 
         StreamResult(long start) {
-            this.start = start;
+            super(start);
         }
 
-        /** Reads the events {@code text} completes, all of them having arrived at {@code now}. */
+        @Override
         void read(String text, long now) {
             events.read(text, event -> {
                 String data = event.data();
@@ -385,13 +394,11 @@ public class Bench {
      * chunk past the layer line, the end; and, from the {@code proposal.settled} events, the fastest layer-1
      * proposer's first token, which the gateway times from the start of that upstream call.
      */
-    static final class ProgressResult {
+    static final class ProgressResult extends Received {
 
         private static final JsonMapper JSON = JsonMapper.shared();
 
-        final long start;
         private final EventReader events = new EventReader();
-        int status;
         boolean done;
         /** Whether an in-band error came, which a stream that had started ends with instead of failing. */
         boolean failed;
@@ -406,9 +413,10 @@ public class Bench {
         long end = -1;
 
         ProgressResult(long start) {
-            this.start = start;
+            super(start);
         }
 
+        @Override
         void read(String text, long now) {
             long at = now - start;
             if (firstByte < 0) {

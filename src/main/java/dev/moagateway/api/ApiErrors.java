@@ -10,6 +10,7 @@ import dev.moagateway.upstream.UpstreamException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.util.InvalidUrlException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
@@ -37,6 +38,11 @@ final class ApiErrors {
         JacksonException json = find(failure, JacksonException.class);
         if (json != null) {
             return fromJson(json);
+        }
+        if (failure instanceof InvalidUrlException) {
+            // Spring's URL parser refusing what the client sent, such as an Origin of "http://a b".
+            return ApiException.invalidRequest(null, "The request carries a malformed URL: " + failure.getMessage()
+                    + ".");
         }
         if (failure instanceof MethodNotAllowedException) {
             return ApiException.of(HttpStatus.METHOD_NOT_ALLOWED, ErrorDetail.INVALID_REQUEST, null, null,

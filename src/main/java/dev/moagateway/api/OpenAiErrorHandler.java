@@ -13,7 +13,6 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
-import org.springframework.web.util.InvalidUrlException;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -61,11 +60,6 @@ public final class OpenAiErrorHandler implements WebExceptionHandler, Ordered {
         if (failure instanceof ResponseStatusException status && status.getStatusCode().value() == 404) {
             return ApiException.of(HttpStatus.NOT_FOUND, ErrorDetail.INVALID_REQUEST, null, null,
                     "Invalid URL (" + request.getMethod() + " " + request.getPath() + ")");
-        }
-        if (failure instanceof InvalidUrlException) {
-            // Spring's URL parser refusing what the client sent, such as an Origin of "http://a b".
-            return ApiException.invalidRequest(null, "The request carries a malformed URL: " + failure.getMessage()
-                    + ".");
         }
         return ApiErrors.toApi(failure);
     }
