@@ -3,6 +3,7 @@ package dev.moagateway;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.moagateway.upstream.Outcome;
 import dev.moagateway.upstream.UpstreamException;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,7 @@ class ArchitectureTest {
                 .layer("config").definedBy("dev.moagateway.config..")
                 .layer("api").definedBy("dev.moagateway.api..")
                 .layer("mixture").definedBy("dev.moagateway.mixture..")
+                .layer("observability").definedBy("dev.moagateway.observability..")
                 .layer("demo").definedBy("dev.moagateway.demo..")
                 .layer("upstream").definedBy("dev.moagateway.upstream..")
                 .layer("openai").definedBy("dev.moagateway.openai..")
@@ -32,9 +34,11 @@ class ArchitectureTest {
                 .whereLayer("api").mayOnlyBeAccessedByLayers("config")
                 .whereLayer("demo").mayOnlyBeAccessedByLayers("config")
                 .whereLayer("mixture").mayOnlyBeAccessedByLayers("api", "config")
-                .whereLayer("upstream").mayOnlyBeAccessedByLayers("mixture", "demo", "config")
-                // The web layer knows providers only by the failures it turns into statuses.
-                .ignoreDependency(resideInAPackage("dev.moagateway.api.."), belongToAnyOf(UpstreamException.class))
+                .whereLayer("observability").mayOnlyBeAccessedByLayers("api", "mixture", "config")
+                .whereLayer("upstream").mayOnlyBeAccessedByLayers("mixture", "observability", "demo", "config")
+                // The web layer knows providers only by the failures it turns into statuses and outcomes.
+                .ignoreDependency(resideInAPackage("dev.moagateway.api.."),
+                        belongToAnyOf(UpstreamException.class, Outcome.class))
                 .check(classes);
     }
 

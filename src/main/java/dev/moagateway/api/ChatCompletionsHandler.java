@@ -3,14 +3,18 @@ package dev.moagateway.api;
 import java.time.Duration;
 
 import dev.moagateway.mixture.Catalog;
+import dev.moagateway.mixture.MixtureEvent;
+import dev.moagateway.mixture.MixtureEvent.AnswerChunk;
 import dev.moagateway.mixture.MixturePlan;
 import dev.moagateway.mixture.MixtureRunner;
 import dev.moagateway.mixture.Passthrough;
 import dev.moagateway.mixture.Route;
+import dev.moagateway.observability.RequestScope;
 import dev.moagateway.openai.ChatCompletionRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,21 +45,35 @@ public final class ChatCompletionsHandler {
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
-        return reader.read(request).flatMap(this::answer);
+        RequestScope scope = RequestScopeFilter.scope(request);
+        return reader.read(request).flatMap(call -> answer(call, scope));
     }
 
-    private Mono<ServerResponse> answer(ChatRequest call) {
+    private Mono<ServerResponse> answer(ChatRequest call, RequestScope scope) {
         ChatCompletionRequest request = call.body();
         Route route = catalog.route(request.model()).orElseThrow(() -> ApiException.modelNotFound(request.model()));
+        scope.model(request.model(), request.streamed());
         if (route instanceof Passthrough passthrough) {
-            return request.streamed() ? events.relay(passthrough.stream(request))
-                    : relay(passthrough.complete(request));
+            scope.phase("passthrough");
+            return request.streamed()
+                    ? events.relay(passthrough.stream(request, scope).doOnNext(chunk -> scope.firstToken()), scope)
+                    : relay(passthrough.complete(request, scope));
         }
         MixturePlan mixture = (MixturePlan) route;
         MoaOptions options = new MoaOptions(call.moa().progress() != null ? call.moa().progress() : mixture.progress(),
                 traceEnabled && call.moa().trace(), call.moa().events());
-        return request.streamed() ? events.respond(streams.frames(runner.run(mixture, request), request, options))
-                : json(answers.complete(runner.run(mixture, request), request, options));
+        Flux<MixtureEvent> run = runner.run(mixture, request, scope);
+        return request.streamed()
+                ? events.respond(streams.frames(run.doOnNext(event -> answerStarted(event, scope)), request, options),
+                        scope)
+                : json(answers.complete(run, request, options));
+    }
+
+    /** The time to first token is the answer's: progress written before it does not count. */
+    private static void answerStarted(MixtureEvent event, RequestScope scope) {
+        if (event instanceof AnswerChunk) {
+            scope.firstToken();
+        }
     }
 
     /** The provider's JSON as it came, written without looking for an encoder. */

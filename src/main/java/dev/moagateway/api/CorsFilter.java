@@ -31,7 +31,7 @@ public final class CorsFilter implements WebFilter, Ordered {
     private static final Set<String> ALLOWED_HEADERS = Set.of("authorization", "content-type", "accept",
             "dangerously-allow-browser", "openai-organization", "openai-project", "x-request-id", "x-moa-trace");
     private static final String SDK_HEADERS = "x-stainless-";
-    private static final List<String> EXPOSED_HEADERS = List.of(RequestIdFilter.HEADER, HttpHeaders.RETRY_AFTER);
+    private static final List<String> EXPOSED_HEADERS = List.of(RequestScopeFilter.HEADER, HttpHeaders.RETRY_AFTER);
     private static final Duration MAX_AGE = Duration.ofHours(1);
 
     private final CorsConfiguration origins = new CorsConfiguration();

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.moagateway.observability.RequestScope;
 import dev.moagateway.openai.ErrorResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +39,13 @@ final class EventStream {
     }
 
     /** Chunks' JSON as written, one {@code data:} event each. */
-    Mono<ServerResponse> relay(Flux<String> chunks) {
-        return respond(chunks.map(EventStream::event));
+    Mono<ServerResponse> relay(Flux<String> chunks, RequestScope scope) {
+        return respond(chunks.map(EventStream::event), scope);
     }
 
-    /** Events already framed; a string may hold several, written together. */
-    Mono<ServerResponse> respond(Flux<String> events) {
-        Flux<String> frames = frames(events);
+    /** Events already framed; a string may hold several, written together. A failure is {@code scope}'s. */
+    Mono<ServerResponse> respond(Flux<String> events, RequestScope scope) {
+        Flux<String> frames = frames(events, scope);
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header("Cache-Control", "no-cache")
@@ -57,7 +58,7 @@ final class EventStream {
      * The frames to write: the events, then {@code [DONE]}; keep-alive comments at the configured interval until
      * the first event, for the time the proposers work.
      */
-    Flux<String> frames(Flux<String> events) {
+    Flux<String> frames(Flux<String> events, RequestScope scope) {
         return Flux.defer(() -> {
             AtomicBoolean written = new AtomicBoolean();
             // Not publish(): sharing the events would queue every chunk; a sink costs one check per chunk.
@@ -67,7 +68,7 @@ final class EventStream {
             // Errors wait for the frames already queued: a failure right after the finish chunk must not drop it.
             return Flux.mergeDelayError(Queues.XS_BUFFER_SIZE, relayed, keepAlives().takeUntilOther(started.asMono()))
                     .doOnNext(frame -> written.set(true))
-                    .onErrorResume(failure -> written.get(), failure -> Flux.just(errorEvent(failure), DONE));
+                    .onErrorResume(failure -> written.get(), failure -> Flux.just(errorEvent(failure, scope), DONE));
         });
     }
 
@@ -79,9 +80,10 @@ final class EventStream {
         return "data: " + chunk + "\n\n";
     }
 
-    private String errorEvent(Throwable failure) {
+    private String errorEvent(Throwable failure, RequestScope scope) {
         ApiException error = ApiErrors.toApi(failure);
-        log.warn("Stream failed after it started: {}", failure.toString());
+        scope.failed(failure);
+        scope.log(() -> log.warn("Stream failed after it started: {}", failure.toString()));
         return event(json.writeValueAsString(new ErrorResponse(error.detail())));
     }
 }

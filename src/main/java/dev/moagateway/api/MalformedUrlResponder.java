@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code %} without two hex digits after it; an unescaped quote, brace, bar or backslash), it sets 400 and
  * completes without writing, so {@link OpenAiErrorHandler} never runs and the client gets an empty body.
  * Reactor Netty's {@code mapHandle} sees what the adapter returned for every request: a 400 whose headers
- * have not gone out and that has no {@code x-request-id} (which {@link RequestIdFilter} gives every request
+ * have not gone out and that has no {@code x-request-id} (which {@link RequestScopeFilter} gives every request
  * Spring serves) is that refusal, and gets its body here.
  */
 public final class MalformedUrlResponder implements NettyServerCustomizer {
@@ -49,11 +49,11 @@ public final class MalformedUrlResponder implements NettyServerCustomizer {
     private Mono<Void> answerIfRefused(Connection connection) {
         if (!(connection instanceof HttpServerRequest request) || !(connection instanceof HttpServerResponse response)
                 || response.hasSentHeaders() || !HttpResponseStatus.BAD_REQUEST.equals(response.status())
-                || response.responseHeaders().contains(RequestIdFilter.HEADER)) {
+                || response.responseHeaders().contains(RequestScopeFilter.HEADER)) {
             return Mono.empty();
         }
-        String id = RequestIdFilter.idFor(request.requestHeaders().get(RequestIdFilter.HEADER));
-        response.header(RequestIdFilter.HEADER, id)
+        String id = RequestScopeFilter.idFor(request.requestHeaders().get(RequestScopeFilter.HEADER));
+        response.header(RequestScopeFilter.HEADER, id)
                 .header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         if (HttpMethod.HEAD.equals(request.method())) {
             return Mono.empty();

@@ -37,13 +37,15 @@ public final class OpenAiErrorHandler implements WebExceptionHandler, Ordered {
             return Mono.error(failure);
         }
         ApiException error = describe(exchange.getRequest(), failure);
-        if (error.status() == HttpStatus.INTERNAL_SERVER_ERROR) {
-            log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
-        }
-        else if (error.status().is5xxServerError()) {
-            log.warn("{} {} failed: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
-                    error.detail().message());
-        }
+        RequestScopeFilter.scope(exchange).log(() -> {
+            if (error.status() == HttpStatus.INTERNAL_SERVER_ERROR) {
+                log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
+            }
+            else if (error.status().is5xxServerError()) {
+                log.warn("{} {} failed: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                        error.detail().message());
+            }
+        });
         response.setStatusCode(error.status());
         HttpHeaders headers = response.getHeaders();
         headers.remove(HttpHeaders.CONTENT_LENGTH);

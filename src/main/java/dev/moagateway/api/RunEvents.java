@@ -67,8 +67,9 @@ final class RunEvents {
                     RunTrace.CallTrace.of(null, settled.report())));
         }
         if (event instanceof RunFinished finished) {
-            return typed("run.finished").put("duration_ms", finished.durationMs())
+            ObjectNode done = typed("run.finished").put("duration_ms", finished.durationMs())
                     .set("usage", json.valueToTree(finished.usage()));
+            return finished.costUsd() == null ? done : done.put("cost_usd", finished.costUsd());
         }
         return null;
     }

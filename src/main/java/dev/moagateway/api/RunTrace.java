@@ -15,10 +15,12 @@ import dev.moagateway.openai.Usage;
 
 /**
  * The trace of a mixture run, the top-level {@code moa} object of an answer that asked for it: each layer's
- * proposals with their outcome, timings, usage and text, the aggregator's call, and the total usage.
+ * proposals with their outcome, timings, usage, cost and text, the aggregator's call, and the totals. Costs
+ * are there when prices are configured.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record RunTrace(String mixture, List<LayerTrace> layers, CallTrace aggregator, Usage usage) {
+record RunTrace(String mixture, List<LayerTrace> layers, CallTrace aggregator, Usage usage,
+        @JsonProperty("cost_usd") Double costUsd) {
 
     record LayerTrace(int layer, @JsonProperty("duration_ms") long durationMs, List<CallTrace> proposals) {
     }
@@ -27,16 +29,16 @@ record RunTrace(String mixture, List<LayerTrace> layers, CallTrace aggregator, U
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CallTrace(Integer index, String model, String outcome, String error, Usage usage,
             @JsonProperty("first_token_ms") Long firstTokenMs, @JsonProperty("duration_ms") long durationMs,
-            String text) {
+            @JsonProperty("cost_usd") Double costUsd, String text) {
 
         static CallTrace of(Integer index, CallReport report) {
             return new CallTrace(index, report.model(), report.outcome().wireName(), report.error(), report.usage(),
-                    report.firstTokenMs(), report.durationMs(), report.text());
+                    report.firstTokenMs(), report.durationMs(), report.costUsd(), report.text());
         }
 
         /** Events carry the text as it streams, so their settled calls leave it out. */
         CallTrace withoutText() {
-            return new CallTrace(index, model, outcome, error, usage, firstTokenMs, durationMs, null);
+            return new CallTrace(index, model, outcome, error, usage, firstTokenMs, durationMs, costUsd, null);
         }
     }
 
@@ -47,6 +49,7 @@ record RunTrace(String mixture, List<LayerTrace> layers, CallTrace aggregator, U
         private String mixture;
         private CallTrace aggregator;
         private Usage usage;
+        private Double costUsd;
 
         void record(MixtureEvent event) {
             if (event instanceof RunStarted started) {
@@ -64,11 +67,12 @@ record RunTrace(String mixture, List<LayerTrace> layers, CallTrace aggregator, U
             }
             else if (event instanceof RunFinished finished) {
                 usage = finished.usage();
+                costUsd = finished.costUsd();
             }
         }
 
         RunTrace trace() {
-            return new RunTrace(mixture, List.copyOf(layers), aggregator, usage);
+            return new RunTrace(mixture, List.copyOf(layers), aggregator, usage, costUsd);
         }
     }
 }

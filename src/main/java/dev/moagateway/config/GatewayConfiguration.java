@@ -2,8 +2,10 @@ package dev.moagateway.config;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import dev.moagateway.api.ApiKeyFilter;
 import dev.moagateway.api.ApiRoutes;
@@ -14,15 +16,21 @@ import dev.moagateway.api.HeaderSizeFilter;
 import dev.moagateway.api.MalformedUrlResponder;
 import dev.moagateway.api.ModelsHandler;
 import dev.moagateway.api.OpenAiErrorHandler;
-import dev.moagateway.api.RequestIdFilter;
+import dev.moagateway.api.RequestScopeFilter;
 import dev.moagateway.demo.DemoUpstream;
 import dev.moagateway.mixture.Catalog;
 import dev.moagateway.mixture.MixtureRunner;
+import dev.moagateway.observability.Telemetry;
 import dev.moagateway.openai.WireTypes;
 import dev.moagateway.upstream.HttpUpstream;
+import dev.moagateway.upstream.ModelRef;
+import dev.moagateway.upstream.ProviderModel.Price;
 import dev.moagateway.upstream.ProviderSettings;
 import dev.moagateway.upstream.Upstream;
 import dev.moagateway.upstream.UpstreamRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,7 +57,9 @@ class GatewayConfiguration {
                 .maxConnections(4096)
                 .pendingAcquireMaxCount(-1)
                 .maxIdleTime(Duration.ofSeconds(30))
-                .evictInBackground(Duration.ofSeconds(30));
+                .evictInBackground(Duration.ofSeconds(30))
+                // Gauges of the pool's connections per host, read when scraped.
+                .metrics(true);
         Map<InetSocketAddress, ProviderSettings> capped = new LinkedHashMap<>();
         properties.providers().values().stream()
                 .filter(settings -> settings.maxConcurrency() != null)
@@ -87,9 +97,33 @@ class GatewayConfiguration {
         return ApiRoutes.routes(chat, new ModelsHandler(catalog));
     }
 
+    /**
+     * Prices come from the providers' model lists; model names that are always their own series from the
+     * mixtures, their members and those lists.
+     */
     @Bean
-    RequestIdFilter requestIdFilter() {
-        return new RequestIdFilter();
+    Telemetry telemetry(MoaProperties properties, Catalog catalog, MeterRegistry registry,
+            ObjectProvider<OpenTelemetry> openTelemetry, JsonMapper json) {
+        Map<String, Price> prices = new LinkedHashMap<>();
+        Set<String> configured = new HashSet<>(catalog.mixtureIds());
+        catalog.calledModels().keySet().forEach(id -> {
+            configured.add(id);
+            ModelRef.parse(id).ifPresent(ref -> configured.add(ref.model()));
+        });
+        properties.providers().forEach((provider, settings) -> settings.models().forEach(model -> {
+            configured.add(provider + "/" + model.id());
+            configured.add(model.id());
+            if (model.price() != null) {
+                prices.put(provider + "/" + model.id(), model.price());
+            }
+        }));
+        return new Telemetry(registry, openTelemetry.getIfAvailable(OpenTelemetry::noop), prices, configured,
+                properties.telemetry().maxModelSeries(), properties.telemetry().captureContent(), json);
+    }
+
+    @Bean
+    RequestScopeFilter requestScopeFilter(Telemetry telemetry) {
+        return new RequestScopeFilter(telemetry);
     }
 
     @Bean

@@ -29,11 +29,13 @@ import org.springframework.util.unit.DataSize;
  * @param limits            bounds on what one request, and all of them together, may take
  * @param trace             whether requests may ask for the trace of a mixture's run
  * @param cors              which browser origins may call the API
+ * @param telemetry         what metrics and traces may hold
  */
 @ConfigurationProperties("moa")
 public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> providers,
         Map<String, Mixture> models, @DefaultValue("10s") Duration keepAliveInterval, @DefaultValue Demo demo,
-        @DefaultValue Limits limits, @DefaultValue Trace trace, @DefaultValue Cors cors) {
+        @DefaultValue Limits limits, @DefaultValue Trace trace, @DefaultValue Cors cors,
+        @DefaultValue Telemetry telemetry) {
 
     public static final String DEMO_PROVIDER = "demo";
 
@@ -123,6 +125,23 @@ public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> 
         public Cors {
             allowedOrigins = allowedOrigins == null ? List.of()
                     : allowedOrigins.stream().filter(origin -> !origin.isBlank()).toList();
+        }
+    }
+
+    /**
+     * @param captureContent whether upstream calls' spans carry the prompt and, where the gateway holds it, the
+     *                       answer, as span events: users' data, so off by default
+     * @param maxModelSeries how many model ids that clients choose (passthrough {@code provider/model} not in
+     *                       the configuration) get series of their own; the rest are counted as {@code other}
+     */
+    public record Telemetry(@DefaultValue("false") boolean captureContent,
+            @DefaultValue("100") int maxModelSeries) {
+
+        public Telemetry {
+            if (maxModelSeries < 0) {
+                throw new IllegalArgumentException("moa.telemetry.max-model-series must not be negative, got "
+                        + maxModelSeries);
+            }
         }
     }
 

@@ -10,6 +10,8 @@ import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
 import dev.moagateway.openai.Choice;
 import dev.moagateway.openai.ChunkChoice;
+import dev.moagateway.openai.Usage;
+import dev.moagateway.upstream.CallObserver;
 import dev.moagateway.upstream.Upstream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,13 +37,24 @@ public final class DemoUpstream implements Upstream {
     }
 
     @Override
-    public Mono<byte[]> complete(ChatCompletionRequest request) {
-        return completion(request).map(json::writeValueAsBytes);
+    public Mono<byte[]> complete(ChatCompletionRequest request, CallObserver observer) {
+        return completion(request)
+                .doOnNext(completion -> observe(observer, completion.model(), completion.choices().get(0).finishReason(),
+                        completion.usage()))
+                .map(json::writeValueAsBytes);
     }
 
     @Override
-    public Flux<String> stream(ChatCompletionRequest request) {
-        return chunks(request).map(json::writeValueAsString);
+    public Flux<String> stream(ChatCompletionRequest request, CallObserver observer) {
+        return chunks(request)
+                .doOnNext(chunk -> observe(observer, chunk.model(),
+                        chunk.choices().isEmpty() ? null : chunk.choices().get(0).finishReason(), chunk.usage()))
+                .map(json::writeValueAsString);
+    }
+
+    private static void observe(CallObserver observer, String model, String finishReason, Usage usage) {
+        observer.received(model, finishReason, usage == null ? -1 : usage.promptTokens(),
+                usage == null ? -1 : usage.completionTokens());
     }
 
     private Mono<ChatCompletion> completion(ChatCompletionRequest request) {

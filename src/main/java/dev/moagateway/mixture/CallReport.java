@@ -1,6 +1,7 @@
 package dev.moagateway.mixture;
 
 import dev.moagateway.openai.Usage;
+import dev.moagateway.upstream.Outcome;
 
 /**
  * How one upstream call of a mixture went: a proposer's or the aggregator's.
@@ -11,9 +12,14 @@ import dev.moagateway.openai.Usage;
  * @param usage        the provider's usage, or null when it sent none
  * @param firstTokenMs from the call's start to its first text, or null when none came
  * @param durationMs   from the call's start to its end
+ * @param costUsd      what it cost at the configured price, or null when it has none or the usage is unknown
  */
 public record CallReport(String model, Outcome outcome, String text, String error, Usage usage, Long firstTokenMs,
-        long durationMs) {
+        long durationMs, Double costUsd) {
+
+    CallReport withCost(Double cost) {
+        return new CallReport(model, outcome, text, error, usage, firstTokenMs, durationMs, cost);
+    }
 
     public boolean answered() {
         return outcome == Outcome.ANSWERED;

@@ -2,6 +2,7 @@ package dev.moagateway.mixture;
 
 import dev.moagateway.openai.ChatCompletionChunk;
 import dev.moagateway.openai.Usage;
+import dev.moagateway.upstream.Outcome;
 
 /** What one streamed call has given so far: its text, its usage, when its first text came. One per call. */
 final class CallTally {
@@ -44,6 +45,11 @@ final class CallTally {
         return text.isEmpty() ? report(Outcome.EMPTY, null, null) : report(Outcome.ANSWERED, null, null);
     }
 
+    /** The text so far. */
+    String text() {
+        return text.toString();
+    }
+
     CallReport failed(Outcome outcome, String error) {
         return report(outcome, null, error);
     }
@@ -51,7 +57,7 @@ final class CallTally {
     private CallReport report(Outcome outcome, String answer, String error) {
         long now = System.nanoTime();
         Long firstTokenMs = text.isEmpty() ? null : millis(firstTextAt - start);
-        return new CallReport(model, outcome, answer, error, usage, firstTokenMs, millis(now - start));
+        return new CallReport(model, outcome, answer, error, usage, firstTokenMs, millis(now - start), null);
     }
 
     static long millis(long nanos) {

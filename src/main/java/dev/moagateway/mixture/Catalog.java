@@ -34,7 +34,7 @@ public final class Catalog {
             return Optional.of(mixture);
         }
         return ModelRef.parse(model).flatMap(ref -> upstreams.find(ref.provider())
-                .map(upstream -> new Passthrough(upstream, ref.model())));
+                .map(upstream -> new Passthrough(ref.provider(), upstream, ref.model())));
     }
 
     /** The mixtures' ids, sorted. */

@@ -17,9 +17,10 @@ import tools.jackson.databind.node.StringNode;
  * A {@link ModelCall} resolved at start: its provider found, its parameters parsed, so a request only
  * applies them.
  *
- * @param id the configured {@code provider/model}, as traces and events name it
+ * @param id       the configured {@code provider/model}, as traces and events name it
+ * @param provider the provider's configured name
  */
-record Member(String id, Upstream upstream, String upstreamModel, Double temperature, Integer maxTokens, Double topP,
+record Member(String id, String provider, Upstream upstream, String upstreamModel, Double temperature, Integer maxTokens, Double topP,
         ChatMessage systemPrompt, Map<String, JsonNode> params) {
 
     static Member of(ModelCall call, Upstream upstream) {
@@ -27,7 +28,7 @@ record Member(String id, Upstream upstream, String upstreamModel, Double tempera
                 : ChatMessage.of(ChatMessage.SYSTEM, call.systemPrompt());
         Map<String, JsonNode> params = new LinkedHashMap<>();
         call.params().forEach((name, value) -> params.put(name, jsonOrString(value)));
-        return new Member(call.model(), upstream, call.ref().model(), call.temperature(), call.maxTokens(),
+        return new Member(call.model(), call.ref().provider(), upstream, call.ref().model(), call.temperature(), call.maxTokens(),
                 call.topP(), system, Map.copyOf(params));
     }
 

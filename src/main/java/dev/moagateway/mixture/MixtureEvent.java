@@ -49,7 +49,7 @@ public sealed interface MixtureEvent {
     record AggregatorSettled(CallReport report) implements MixtureEvent {
     }
 
-    /** The run is over; {@code usage} sums every call it made. */
-    record RunFinished(Usage usage, long durationMs) implements MixtureEvent {
+    /** The run is over; {@code usage} sums every call it made, {@code costUsd} those with a price (or is null). */
+    record RunFinished(Usage usage, Double costUsd, long durationMs) implements MixtureEvent {
     }
 }

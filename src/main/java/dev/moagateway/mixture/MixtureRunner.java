@@ -3,6 +3,9 @@ package dev.moagateway.mixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -16,9 +19,13 @@ import dev.moagateway.mixture.MixtureEvent.ProposalSettled;
 import dev.moagateway.mixture.MixtureEvent.RunFinished;
 import dev.moagateway.mixture.MixtureEvent.RunStarted;
 import dev.moagateway.mixture.MixturePlan.LayerPlan;
+import dev.moagateway.observability.CallLabels;
+import dev.moagateway.observability.ObservedCall;
+import dev.moagateway.observability.RequestScope;
 import dev.moagateway.openai.ChatCompletionChunk;
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.Usage;
+import dev.moagateway.upstream.Outcome;
 import dev.moagateway.upstream.UpstreamException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,31 +51,40 @@ public final class MixtureRunner {
     /**
      * Emits the run's events and completes after {@link RunFinished}. A proposer's failure is an event, not an
      * error; the run errors with {@link QuorumException} after a layer that settled with too few answers, or
-     * with the aggregator's {@link UpstreamException}. Cancelling cancels every call in flight.
+     * with the aggregator's {@link UpstreamException}. Cancelling cancels every call in flight. Its spans,
+     * meters and log lines are {@code scope}'s.
      */
-    public Flux<MixtureEvent> run(MixturePlan plan, ChatCompletionRequest request) {
-        return Flux.defer(() -> {
-            Run run = new Run(plan, request);
+    public Flux<MixtureEvent> run(MixturePlan plan, ChatCompletionRequest request, RequestScope scope) {
+        return scope.run(plan.id(), Flux.defer(() -> {
+            Run run = new Run(plan, request, scope);
             List<Flux<MixtureEvent>> steps = new ArrayList<>();
             steps.add(Flux.just(run.started()));
             plan.layers().forEach(layer -> steps.add(Flux.defer(() -> runLayer(run, layer))));
             steps.add(Flux.defer(() -> aggregate(run)));
-            return Flux.concat(steps).doOnCancel(() -> log.debug("{}: the client left; calls in flight cancelled",
-                    plan.id()));
-        });
+            return Flux.concat(steps).doOnCancel(() -> scope.log(() -> log.debug(
+                    "{}: the client left; calls in flight cancelled", plan.id())));
+        }));
+    }
+
+    /** {@link #run(MixturePlan, ChatCompletionRequest, RequestScope)} outside any request's scope. */
+    public Flux<MixtureEvent> run(MixturePlan plan, ChatCompletionRequest request) {
+        return run(plan, request, RequestScope.detached());
     }
 
     /** Proposers start together; their events interleave as they come, and each settles once. */
     private Flux<MixtureEvent> runLayer(Run run, LayerPlan layer) {
         long start = System.nanoTime();
+        run.scope.phase("proposers");
+        run.scope.layerStarted(layer.number());
         ChatCompletionRequest prompt = run.prompt().asSingleCompletion().asStreamWithUsage();
         CallReport[] settled = new CallReport[layer.proposers().size()];
+        AtomicBoolean cut = new AtomicBoolean();
         Flux<MixtureEvent> calls = Flux.merge(IntStream.range(0, settled.length)
-                .mapToObj(index -> propose(layer.number(), index, layer.proposers().get(index), prompt))
+                .mapToObj(index -> propose(run, layer.number(), index, layer.proposers().get(index), prompt, cut::get))
                 .toList());
         if (layer.deadline() != null) {
-            // Cutting the merged stream cancels the calls still in flight.
-            calls = calls.takeUntilOther(Mono.delay(layer.deadline()));
+            // Cutting the merged stream cancels the calls still in flight, which are then late, not cancelled.
+            calls = calls.takeUntilOther(Mono.delay(layer.deadline()).doOnNext(tick -> cut.set(true)));
         }
         // Noted after the cut: a proposal that settles as the deadline passes is either passed on or late.
         Flux<MixtureEvent> noted = calls.doOnNext(event -> {
@@ -80,22 +96,40 @@ public final class MixtureRunner {
                 Flux.defer(() -> settle(run, layer, settled, start)));
     }
 
-    /** A failure is a value here: the layer decides whether it can do without this proposer. */
-    private Flux<MixtureEvent> propose(int layer, int index, Member proposer, ChatCompletionRequest prompt) {
+    /**
+     * A failure is a value here: the layer decides whether it can do without this proposer. {@code cut} tells
+     * whether a cancellation is the layer's deadline rather than the client leaving.
+     */
+    private Flux<MixtureEvent> propose(Run run, int layer, int index, Member proposer, ChatCompletionRequest prompt,
+            BooleanSupplier cut) {
         return Flux.defer(() -> {
             CallTally tally = new CallTally(proposer.id());
-            Flux<MixtureEvent> drafts = chunks(proposer, proposer.applyTo(prompt)).handle((chunk, sink) -> {
+            ChatCompletionRequest shaped = proposer.applyTo(prompt);
+            ObservedCall call = run.scope.call(CallLabels.proposer(proposer.provider(), proposer.upstreamModel(),
+                    run.plan.id(), layer), shaped);
+            Flux<MixtureEvent> drafts = chunks(proposer, shaped, call).handle((chunk, sink) -> {
                 String text = tally.read(chunk);
                 if (!text.isEmpty()) {
                     sink.next(new DraftDelta(layer, index, proposer.id(), text));
                 }
             });
             return drafts
-                    .concatWith(Mono.fromSupplier(() -> new ProposalSettled(layer, index, tally.proposal())))
-                    .onErrorResume(failure -> Mono.just(new ProposalSettled(layer, index,
-                            tally.failed(Outcome.of(failure), String.valueOf(failure.getMessage())))))
-                    .doOnCancel(() -> log.debug("Layer {}, {}: {}", layer, proposer.id(), Outcome.CANCELLED.wireName()));
+                    .concatWith(Mono.fromSupplier(() -> new ProposalSettled(layer, index, ended(call,
+                            tally.proposal()))))
+                    .onErrorResume(failure -> Mono.just(new ProposalSettled(layer, index, ended(call,
+                            tally.failed(Outcome.of(failure), String.valueOf(failure.getMessage()))))))
+                    .doOnCancel(() -> {
+                        Outcome outcome = cut.getAsBoolean() ? Outcome.LATE : Outcome.CANCELLED;
+                        call.end(outcome, null);
+                        run.scope.log(() -> log.debug("Layer {}, {}: {}", layer, proposer.id(), outcome.wireName()));
+                    });
         });
+    }
+
+    /** The report, with the cost its call was counted at. */
+    private static CallReport ended(ObservedCall call, CallReport report) {
+        call.end(report.outcome(), report.text());
+        return report.withCost(call.costUsd());
     }
 
     /** Late proposals settle now, in order; then the layer, which fails the run without its quorum. */
@@ -109,22 +143,26 @@ public final class MixtureRunner {
         }
         List<CallReport> proposals = List.of(settled);
         proposals.stream().filter(report -> !report.answered())
-                .forEach(report -> log.warn("Proposer dropped: {}", report.error()));
-        events.add(new LayerSettled(layer.number(), proposals, CallTally.millis(System.nanoTime() - start)));
+                .forEach(report -> run.scope.log(() -> log.warn("Proposer dropped: {}", report.error())));
+        long duration = System.nanoTime() - start;
+        run.scope.layerSettled(layer.number(), duration);
+        events.add(new LayerSettled(layer.number(), proposals, CallTally.millis(duration)));
         Flux<MixtureEvent> done = Flux.fromIterable(events);
         List<CallReport> answered = proposals.stream().filter(CallReport::answered).toList();
         if (answered.size() < layer.minProposers()) {
             return done.concatWith(Mono.error(quorumFailure(layer, proposals, answered.size())));
         }
         // Answers are the users' data: they are logged only when asked for, at DEBUG.
-        answered.forEach(report -> log.debug("Layer {}, {}: {}", layer.number(), report.model(), report.text()));
+        answered.forEach(report -> run.scope.log(() -> log.debug("Layer {}, {}: {}", layer.number(), report.model(),
+                report.text())));
         run.settled(proposals);
         return done;
     }
 
     private static CallReport late(Member proposer, Duration deadline, long start) {
         return new CallReport(proposer.id(), Outcome.LATE, null, proposer.id() + " did not answer within the layer's "
-                + "deadline of " + deadline.toMillis() + " ms", null, null, CallTally.millis(System.nanoTime() - start));
+                + "deadline of " + deadline.toMillis() + " ms", null, null, CallTally.millis(System.nanoTime() - start),
+                null);
     }
 
     private static QuorumException quorumFailure(LayerPlan layer, List<CallReport> proposals, int answered) {
@@ -139,24 +177,31 @@ public final class MixtureRunner {
     /** The aggregator's chunks as they come; its failure is the run's. */
     private Flux<MixtureEvent> aggregate(Run run) {
         Member aggregator = run.plan.aggregator();
+        run.scope.phase("aggregator");
         CallTally tally = new CallTally(aggregator.id());
-        Flux<MixtureEvent> answer = chunks(aggregator, aggregator.applyTo(run.prompt()).asStreamWithUsage())
-                .handle((chunk, sink) -> {
+        ChatCompletionRequest shaped = aggregator.applyTo(run.prompt()).asStreamWithUsage();
+        ObservedCall call = run.scope.call(CallLabels.aggregator(aggregator.provider(), aggregator.upstreamModel(),
+                run.plan.id(), run.plan.layers().size() + 1), shaped);
+        Flux<MixtureEvent> answer = chunks(aggregator, shaped, call)
+                .<MixtureEvent>handle((chunk, sink) -> {
                     tally.read(chunk);
                     if (!chunk.choices().isEmpty()) {
                         sink.next(new AnswerChunk(chunk));
                     }
-                });
+                })
+                .doOnError(failure -> call.end(Outcome.of(failure), null))
+                .doOnCancel(() -> call.end(Outcome.CANCELLED, null));
         Flux<MixtureEvent> settled = Flux.defer(() -> {
             CallReport report = tally.aggregation();
-            return Flux.just(new AggregatorSettled(report), run.finished(report));
+            call.end(report.outcome(), tally.text());
+            return Flux.just(new AggregatorSettled(report.withCost(call.costUsd())), run.finished(report, call));
         });
         return Flux.concat(Flux.just(new AggregatorStarted(aggregator.id(), run.references.size())), answer, settled);
     }
 
     /** The member's chunks, each decoded once. */
-    private Flux<ChatCompletionChunk> chunks(Member member, ChatCompletionRequest request) {
-        return member.upstream().stream(request).handle((data, sink) -> {
+    private Flux<ChatCompletionChunk> chunks(Member member, ChatCompletionRequest request, ObservedCall call) {
+        return member.upstream().stream(request, call).handle((data, sink) -> {
             try {
                 sink.next(json.readValue(data, ChatCompletionChunk.class));
             }
@@ -171,13 +216,16 @@ public final class MixtureRunner {
 
         private final MixturePlan plan;
         private final ChatCompletionRequest request;
+        private final RequestScope scope;
         private final long start = System.nanoTime();
         private List<String> references = List.of();
         private Usage usage = Usage.ZERO;
+        private final List<Double> costs = new ArrayList<>();
 
-        Run(MixturePlan plan, ChatCompletionRequest request) {
+        Run(MixturePlan plan, ChatCompletionRequest request, RequestScope scope) {
             this.plan = plan;
             this.request = request;
+            this.scope = scope;
         }
 
         RunStarted started() {
@@ -193,10 +241,16 @@ public final class MixtureRunner {
         void settled(List<CallReport> proposals) {
             references = proposals.stream().filter(CallReport::answered).map(CallReport::text).toList();
             usage = proposals.stream().map(CallReport::usage).reduce(usage, Usage::plus);
+            proposals.stream().map(CallReport::costUsd).filter(Objects::nonNull).forEach(costs::add);
         }
 
-        RunFinished finished(CallReport aggregation) {
-            return new RunFinished(usage.plus(aggregation.usage()), CallTally.millis(System.nanoTime() - start));
+        /** The total cost is that of the calls with a price, or null when none had one. */
+        RunFinished finished(CallReport aggregation, ObservedCall call) {
+            if (call.costUsd() != null) {
+                costs.add(call.costUsd());
+            }
+            Double cost = costs.isEmpty() ? null : costs.stream().mapToDouble(Double::doubleValue).sum();
+            return new RunFinished(usage.plus(aggregation.usage()), cost, CallTally.millis(System.nanoTime() - start));
         }
     }
 }

@@ -75,16 +75,16 @@ public final class HttpUpstream implements Upstream {
     }
 
     @Override
-    public Mono<byte[]> complete(ChatCompletionRequest request) {
+    public Mono<byte[]> complete(ChatCompletionRequest request, CallObserver observer) {
         String source = source(request);
-        Mono<byte[]> attempt = post(request, false)
+        Mono<byte[]> attempt = post(request, false, observer)
                 .response((response, body) -> isSuccess(response)
                         ? bounded(body)
                         : rejection(source, response, body).flatMap(Mono::<byte[]>error))
                 .next()
                 .switchIfEmpty(Mono.error(() -> UpstreamException.malformed(source, "sent an empty response")))
                 .<byte[]>handle((body, sink) -> {
-                    UpstreamException failure = check(source, body);
+                    UpstreamException failure = check(source, body, observer);
                     if (failure != null) {
                         sink.error(failure);
                         return;
@@ -92,26 +92,26 @@ public final class HttpUpstream implements Upstream {
                     sink.next(body);
                 })
                 .onErrorMap(failure -> !(failure instanceof UpstreamException), failure -> classify(source, failure));
-        return RetryPolicy.retrying(attempt)
+        return RetryPolicy.retrying(attempt, observer)
                 .timeout(timeouts.total())
                 .onErrorMap(TimeoutException.class, timeout -> UpstreamException.timeout(source, "answer",
                         timeouts.total()));
     }
 
     @Override
-    public Flux<String> stream(ChatCompletionRequest request) {
+    public Flux<String> stream(ChatCompletionRequest request, CallObserver observer) {
         String source = source(request);
         return Flux.defer(() -> {
             AtomicBoolean received = new AtomicBoolean();
             long deadline = System.nanoTime() + timeouts.total().toNanos();
-            Flux<String> attempt = post(request, true)
+            Flux<String> attempt = post(request, true, observer)
                     .response((response, body) -> isSuccess(response)
-                            ? chunks(source, body)
+                            ? chunks(source, body, observer)
                             : rejection(source, response, body).flatMapMany(Flux::error))
                     .onErrorMap(failure -> !(failure instanceof UpstreamException),
                             failure -> classify(source, failure))
                     .transform(chunks -> withStreamTimeouts(source, chunks, received, deadline));
-            return RetryPolicy.retrying(attempt.doOnNext(chunk -> received.set(true)), received::get);
+            return RetryPolicy.retrying(attempt.doOnNext(chunk -> received.set(true)), received::get, observer);
         });
     }
 
@@ -120,7 +120,7 @@ public final class HttpUpstream implements Upstream {
      * error. The body is read to its end rather than cancelled at {@code [DONE]}, so the connection goes back
      * to the pool.
      */
-    private Flux<String> chunks(String source, ByteBufFlux body) {
+    private Flux<String> chunks(String source, ByteBufFlux body, CallObserver observer) {
         AtomicBoolean done = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();
         ServerSentEvents events = new ServerSentEvents(MAX_BODY_BYTES);
@@ -148,6 +148,7 @@ public final class HttpUpstream implements Upstream {
                         return;
                     }
                     finished.compareAndSet(false, scan.finishes());
+                    observe(scan, observer);
                     sink.next(data);
                 })
                 .concatWith(Mono.defer(() -> finished.get() ? Mono.empty()
@@ -155,9 +156,11 @@ public final class HttpUpstream implements Upstream {
     }
 
     /** Why a 200 answer cannot be passed on, or null when it can. */
-    private UpstreamException check(String source, byte[] body) {
+    private UpstreamException check(String source, byte[] body, CallObserver observer) {
         try {
-            if (!JsonScan.of(json.createParser(body)).error()) {
+            JsonScan scan = JsonScan.of(json.createParser(body));
+            if (!scan.error()) {
+                observe(scan, observer);
                 return null;
             }
         }
@@ -166,6 +169,10 @@ public final class HttpUpstream implements Upstream {
         }
         String message = errorMessage(new String(body, StandardCharsets.UTF_8));
         return UpstreamException.malformed(source, "answered with an error: " + message);
+    }
+
+    private static void observe(JsonScan scan, CallObserver observer) {
+        observer.received(scan.model(), scan.finishReason(), scan.inputTokens(), scan.outputTokens());
     }
 
     /**
@@ -203,10 +210,14 @@ public final class HttpUpstream implements Upstream {
                 : UpstreamException.timeout(source, "first chunk", timeouts.firstByte());
     }
 
-    private HttpClient.ResponseReceiver<?> post(ChatCompletionRequest request, boolean stream) {
+    private HttpClient.ResponseReceiver<?> post(ChatCompletionRequest request, boolean stream,
+            CallObserver observer) {
         return (stream ? streams : completions).post()
                 .uri(PATH)
-                .send(Mono.fromCallable(() -> Unpooled.wrappedBuffer(json.writeValueAsBytes(request))));
+                .send((outbound, body) -> {
+                    observer.headers(outbound::header);
+                    return body.send(Mono.fromCallable(() -> Unpooled.wrappedBuffer(json.writeValueAsBytes(request))));
+                });
     }
 
     private static boolean isSuccess(HttpClientResponse response) {

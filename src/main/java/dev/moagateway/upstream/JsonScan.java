@@ -7,14 +7,27 @@ import tools.jackson.core.exc.StreamReadException;
 
 /**
  * What the gateway must know of a completion or chunk that it relays as the provider wrote it: that it is
- * one JSON object, whether it carries a top-level {@code error}, and whether a choice has a
- * {@code finish_reason}. One pass of the streaming parser finds all three, binding and allocating nothing,
- * which is what lets a passthrough skip decoding and re-encoding every chunk.
+ * one JSON object, whether it carries a top-level {@code error}, a choice's {@code finish_reason}, the
+ * {@code model} that answered and the {@code usage} counts. One pass of the streaming parser finds them all,
+ * binding nothing, which is what lets a passthrough skip decoding and re-encoding every chunk.
+ *
+ * @param finishReason  the first non-null {@code finish_reason}, or null
+ * @param model         the top-level {@code model}, or null
+ * @param inputTokens   {@code usage.prompt_tokens}, or -1
+ * @param outputTokens  {@code usage.completion_tokens}, or -1
  */
-record JsonScan(boolean error, boolean finishes) {
+record JsonScan(boolean error, String finishReason, String model, long inputTokens, long outputTokens) {
 
     private static final String ERROR = "error";
     private static final String FINISH_REASON = "finish_reason";
+    private static final String MODEL = "model";
+    private static final String USAGE = "usage";
+    private static final String PROMPT_TOKENS = "prompt_tokens";
+    private static final String COMPLETION_TOKENS = "completion_tokens";
+
+    boolean finishes() {
+        return finishReason != null;
+    }
 
     /** Reads the parser to its end; throws {@link JacksonException} unless it held exactly one JSON object. */
     static JsonScan of(JsonParser parser) {
@@ -23,17 +36,34 @@ record JsonScan(boolean error, boolean finishes) {
                 throw new StreamReadException(parser, "not a JSON object");
             }
             boolean error = false;
-            boolean finishes = false;
+            String finishReason = null;
+            String model = null;
+            long inputTokens = -1;
+            long outputTokens = -1;
+            boolean inUsage = false;
             int depth = 1;
             while (depth > 0) {
                 JsonToken token = parser.nextToken();
                 if (token == JsonToken.PROPERTY_NAME) {
                     String name = parser.currentName();
-                    boolean watched = depth == 1 && ERROR.equals(name) || FINISH_REASON.equals(name);
                     token = parser.nextToken();
-                    if (watched && token != JsonToken.VALUE_NULL) {
-                        error |= ERROR.equals(name);
-                        finishes |= FINISH_REASON.equals(name);
+                    if (depth == 1) {
+                        error |= ERROR.equals(name) && token != JsonToken.VALUE_NULL;
+                        inUsage = USAGE.equals(name) && token == JsonToken.START_OBJECT;
+                        if (MODEL.equals(name) && token == JsonToken.VALUE_STRING) {
+                            model = parser.getString();
+                        }
+                    }
+                    else if (inUsage && depth == 2 && token == JsonToken.VALUE_NUMBER_INT) {
+                        if (PROMPT_TOKENS.equals(name)) {
+                            inputTokens = parser.getLongValue();
+                        }
+                        else if (COMPLETION_TOKENS.equals(name)) {
+                            outputTokens = parser.getLongValue();
+                        }
+                    }
+                    if (finishReason == null && FINISH_REASON.equals(name) && token == JsonToken.VALUE_STRING) {
+                        finishReason = parser.getString();
                     }
                 }
                 if (token == null) {
@@ -49,7 +79,7 @@ record JsonScan(boolean error, boolean finishes) {
             if (parser.nextToken() != null) {
                 throw new StreamReadException(parser, "more follows the JSON object");
             }
-            return new JsonScan(error, finishes);
+            return new JsonScan(error, finishReason, model, inputTokens, outputTokens);
         }
     }
 }

@@ -3,16 +3,18 @@ package dev.moagateway.upstream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * One OpenAI-compatible provider, as configured under {@code moa.providers.<name>}. {@code maxConcurrency}
- * bounds the calls in flight to it, across all requests; calls past it wait their turn.
+ * bounds the calls in flight to it, across all requests; calls past it wait their turn. {@code models} tells
+ * what is known of some of its models, such as their prices; any other model can be called all the same.
  */
 public record ProviderSettings(String baseUrl, String apiKey, Map<String, String> headers,
-        @DefaultValue Timeouts timeouts, Integer maxConcurrency) {
+        @DefaultValue Timeouts timeouts, Integer maxConcurrency, List<ProviderModel> models) {
 
     public ProviderSettings {
         requireHttpUrl(baseUrl);
@@ -21,6 +23,7 @@ public record ProviderSettings(String baseUrl, String apiKey, Map<String, String
         }
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        models = models == null ? List.of() : List.copyOf(models);
     }
 
     private static void requireHttpUrl(String url) {
@@ -49,6 +52,6 @@ public record ProviderSettings(String baseUrl, String apiKey, Map<String, String
     @Override
     public String toString() {
         return "ProviderSettings[baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "****")
-                + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", maxConcurrency=" + maxConcurrency + "]";
+                + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", maxConcurrency=" + maxConcurrency + ", models=" + models + "]";
     }
 }

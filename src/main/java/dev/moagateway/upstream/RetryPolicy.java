@@ -20,28 +20,39 @@ final class RetryPolicy {
     private RetryPolicy() {
     }
 
-    /** {@code call}, subscribed again after each failure that is safe to repeat. */
-    static <T> Mono<T> retrying(Mono<T> call) {
-        return retrying(call, 0);
+    /** {@code call}, subscribed again after each failure that is safe to repeat; {@code observer} hears of each. */
+    static <T> Mono<T> retrying(Mono<T> call, CallObserver observer) {
+        return retrying(call, observer, 0);
     }
 
-    /** As {@link #retrying(Mono)}, until {@code started} says a chunk was relayed: repeating would duplicate text. */
-    static <T> Flux<T> retrying(Flux<T> call, BooleanSupplier started) {
-        return retrying(call, started, 0);
+    /**
+     * As {@link #retrying(Mono, CallObserver)}, until {@code started} says a chunk was relayed: repeating would
+     * duplicate text.
+     */
+    static <T> Flux<T> retrying(Flux<T> call, BooleanSupplier started, CallObserver observer) {
+        return retrying(call, started, observer, 0);
     }
 
     // Resuming on error, rather than Reactor's retryWhen, costs a call that succeeds no companion stream.
-    private static <T> Mono<T> retrying(Mono<T> call, int retries) {
+    private static <T> Mono<T> retrying(Mono<T> call, CallObserver observer, int retries) {
         return call.onErrorResume(failure -> {
             Duration wait = waitBefore(failure, retries);
-            return wait == null ? Mono.error(failure) : Mono.delay(wait).then(retrying(call, retries + 1));
+            if (wait == null) {
+                return Mono.error(failure);
+            }
+            observer.retrying((UpstreamException) failure);
+            return Mono.delay(wait).then(retrying(call, observer, retries + 1));
         });
     }
 
-    private static <T> Flux<T> retrying(Flux<T> call, BooleanSupplier started, int retries) {
+    private static <T> Flux<T> retrying(Flux<T> call, BooleanSupplier started, CallObserver observer, int retries) {
         return call.onErrorResume(failure -> {
             Duration wait = started.getAsBoolean() ? null : waitBefore(failure, retries);
-            return wait == null ? Flux.error(failure) : Mono.delay(wait).thenMany(retrying(call, started, retries + 1));
+            if (wait == null) {
+                return Flux.error(failure);
+            }
+            observer.retrying((UpstreamException) failure);
+            return Mono.delay(wait).thenMany(retrying(call, started, observer, retries + 1));
         });
     }
 

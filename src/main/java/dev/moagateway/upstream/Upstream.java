@@ -15,14 +15,25 @@ public interface Upstream {
     /**
      * Emits the provider's completion, one JSON object, then completes. Errors with {@link UpstreamException}
      * when the provider refuses, fails, times out or answers with something that is not a completion.
-     * Cancelling abandons the call and closes its connection.
+     * Cancelling abandons the call and closes its connection. {@code observer} hears of it as it goes.
      */
-    Mono<byte[]> complete(ChatCompletionRequest request);
+    Mono<byte[]> complete(ChatCompletionRequest request, CallObserver observer);
 
     /**
      * Emits each chunk's JSON as it arrives and completes after the last one ({@code [DONE]} is not emitted).
      * Errors with {@link UpstreamException} on a refusal, a timeout, an error event, a chunk that is not JSON
      * or a stream that stops before it finished. Cancelling abandons the call and closes its connection.
+     * {@code observer} hears of each chunk.
      */
-    Flux<String> stream(ChatCompletionRequest request);
+    Flux<String> stream(ChatCompletionRequest request, CallObserver observer);
+
+    /** {@link #complete(ChatCompletionRequest, CallObserver)} unobserved. */
+    default Mono<byte[]> complete(ChatCompletionRequest request) {
+        return complete(request, CallObserver.NONE);
+    }
+
+    /** {@link #stream(ChatCompletionRequest, CallObserver)} unobserved. */
+    default Flux<String> stream(ChatCompletionRequest request) {
+        return stream(request, CallObserver.NONE);
+    }
 }

@@ -3,6 +3,7 @@ package dev.moagateway.api;
 import java.time.Duration;
 import java.util.List;
 
+import dev.moagateway.observability.RequestScope;
 import dev.moagateway.openai.ChatCompletionChunk;
 import dev.moagateway.openai.ChatMessage;
 import dev.moagateway.openai.ChunkChoice;
@@ -25,7 +26,8 @@ class EventStreamTest {
 
     @Test
     void sendsKeepAliveCommentsWhileTheFirstChunkIsAwaitedAndNoneAfter() {
-        StepVerifier.withVirtualTime(() -> events.frames(Flux.just(chunk, chunk).delayElements(Duration.ofSeconds(25))))
+        StepVerifier.withVirtualTime(() -> events.frames(
+                Flux.just(chunk, chunk).delayElements(Duration.ofSeconds(25)), RequestScope.detached()))
                 .thenAwait(Duration.ofSeconds(25))
                 .expectNext(EventStream.KEEP_ALIVE, EventStream.KEEP_ALIVE)
                 .assertNext(frame -> assertThat(frame).startsWith("data: {\"id\":\"chatcmpl-1\""))
@@ -40,7 +42,7 @@ class EventStreamTest {
     void aFailureBeforeAnythingWasWrittenPropagatesForARealStatus() {
         UpstreamException failure = UpstreamException.malformed("fake/agg", "broke");
 
-        StepVerifier.create(events.frames(Flux.error(failure)))
+        StepVerifier.create(events.frames(Flux.error(failure), RequestScope.detached()))
                 .expectErrorSatisfies(error -> assertThat(error).isSameAs(failure))
                 .verify(Duration.ofSeconds(5));
     }
@@ -50,7 +52,7 @@ class EventStreamTest {
         Flux<String> broken = Flux.just(chunk)
                 .concatWith(Mono.error(UpstreamException.timeout("fake/agg", "next chunk", Duration.ofSeconds(2))));
 
-        StepVerifier.create(events.frames(broken))
+        StepVerifier.create(events.frames(broken, RequestScope.detached()))
                 .assertNext(frame -> assertThat(frame).contains("\"content\":\"Hi\""))
                 .expectNext("data: {\"error\":{\"message\":\"fake/agg timed out: no next chunk within 2000 ms\","
                         + "\"type\":\"timeout_error\",\"param\":null,\"code\":\"upstream_timeout\"}}\n\n")
@@ -66,7 +68,7 @@ class EventStreamTest {
                         .then(Mono.error(UpstreamException.malformed("fake/agg", "failed mid-stream: crashed"))));
 
         // The connection takes one frame at a time, and has not taken the second when the failure comes.
-        StepVerifier.create(events.frames(finishThenFailure), 1)
+        StepVerifier.create(events.frames(finishThenFailure, RequestScope.detached()), 1)
                 .assertNext(frame -> assertThat(frame).contains("\"content\":\"Hi\""))
                 .thenAwait(Duration.ofMillis(300))
                 .thenRequest(1)
@@ -83,7 +85,7 @@ class EventStreamTest {
         UpstreamException failure = UpstreamException.malformed("x/y", "broke");
 
         StepVerifier.withVirtualTime(() -> events.frames(Flux.<String>error(failure)
-                        .delaySubscription(Duration.ofSeconds(15))))
+                        .delaySubscription(Duration.ofSeconds(15)), RequestScope.detached()))
                 .thenAwait(Duration.ofSeconds(15))
                 .expectNext(EventStream.KEEP_ALIVE)
                 .assertNext(frame -> assertThat(frame).startsWith("data: {\"error\":"))

@@ -50,7 +50,7 @@ class HostileInputTest extends GatewayTest {
                 + "\n-> " + response.status() + " " + response.headers() + "\n" + abbreviate(body);
 
         assertThat(response.status()).as(context).isBetween(200, 499);
-        assertThat(response.header(RequestIdFilter.HEADER)).as(context).isNotBlank();
+        assertThat(response.header(RequestScopeFilter.HEADER)).as(context).isNotBlank();
         assertThat(body).as(context).doesNotContain("\tat ", "dev.moagateway");
         if (!isPage(response)) {
             assertThat(body).as(context).doesNotContain("Exception", "tools.jackson", "java.", "reactor.core",

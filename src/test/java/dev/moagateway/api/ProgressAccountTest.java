@@ -3,15 +3,15 @@ package dev.moagateway.api;
 import java.util.List;
 
 import dev.moagateway.mixture.CallReport;
-import dev.moagateway.mixture.MixtureEvent;
 import dev.moagateway.mixture.MixtureEvent.AggregatorStarted;
 import dev.moagateway.mixture.MixtureEvent.DraftDelta;
 import dev.moagateway.mixture.MixtureEvent.LayerSettled;
 import dev.moagateway.mixture.MixtureEvent.LayerStarted;
 import dev.moagateway.mixture.MixtureEvent.ProposalSettled;
 import dev.moagateway.mixture.MixtureEvent.RunStarted;
-import dev.moagateway.mixture.Outcome;
+import dev.moagateway.mixture.MixtureEvent;
 import dev.moagateway.openai.Usage;
+import dev.moagateway.upstream.Outcome;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,11 +75,11 @@ class ProgressAccountTest {
     }
 
     private static CallReport answered(String model, String text) {
-        return new CallReport(model, Outcome.ANSWERED, text, null, new Usage(3, 4, 7), 300L, 1200);
+        return new CallReport(model, Outcome.ANSWERED, text, null, new Usage(3, 4, 7), 300L, 1200, null);
     }
 
     private static CallReport failed(String model) {
         return new CallReport(model, Outcome.TIMEOUT, null, model + " timed out: no next chunk within 1000 ms", null,
-                null, 2000);
+                null, 2000, null);
     }
 }

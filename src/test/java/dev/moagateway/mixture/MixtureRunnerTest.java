@@ -19,6 +19,8 @@ import dev.moagateway.mixture.MixtureEvent.RunStarted;
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
 import dev.moagateway.testing.UpstreamBodies;
+import dev.moagateway.upstream.CallObserver;
+import dev.moagateway.upstream.Outcome;
 import dev.moagateway.upstream.Upstream;
 import dev.moagateway.upstream.UpstreamException;
 import dev.moagateway.upstream.UpstreamRegistry;
@@ -237,12 +239,12 @@ class MixtureRunnerTest {
         }
 
         @Override
-        public Mono<byte[]> complete(ChatCompletionRequest request) {
+        public Mono<byte[]> complete(ChatCompletionRequest request, CallObserver observer) {
             return Mono.error(new AssertionError("a mixture streams every call"));
         }
 
         @Override
-        public Flux<String> stream(ChatCompletionRequest request) {
+        public Flux<String> stream(ChatCompletionRequest request, CallObserver observer) {
             return Flux.defer(() -> {
                 requested.add(request.model());
                 requests.put(request.model(), request);

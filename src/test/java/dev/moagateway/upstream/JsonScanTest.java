@@ -21,14 +21,22 @@ class JsonScanTest {
     void aTokenChunkNeitherFailsNorFinishes() {
         assertThat(scan("""
                 {"id":"c","choices":[{"index":0,"delta":{"content":"\\"error\\" finish_reason"},"finish_reason":null}]}"""))
-                .isEqualTo(new JsonScan(false, false));
+                .isEqualTo(new JsonScan(false, null, null, -1, -1));
     }
 
     @Test
     void aFinishReasonInAnyChoiceFinishes() {
         assertThat(scan("""
                 {"choices":[{"index":0,"delta":{}},{"index":1,"delta":{},"finish_reason" : "stop"}]}"""))
-                .isEqualTo(new JsonScan(false, true));
+                .extracting(JsonScan::finishReason).isEqualTo("stop");
+    }
+
+    @Test
+    void theModelAndTheUsageCountsAreRead() {
+        assertThat(scan("""
+                {"id":"c","model":"m-1","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":5,\
+                "completion_tokens_details":{"prompt_tokens":99}},"x":{"usage":{"prompt_tokens":7}}}"""))
+                .isEqualTo(new JsonScan(false, null, "m-1", 12, 5));
     }
 
     @Test

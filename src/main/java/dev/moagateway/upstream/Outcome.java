@@ -1,10 +1,8 @@
-package dev.moagateway.mixture;
+package dev.moagateway.upstream;
 
 import java.util.Locale;
 
-import dev.moagateway.upstream.UpstreamException;
-
-/** How one upstream call of a mixture ended. Its {@link #wireName()} is what traces and events show. */
+/** How one upstream call ended, as the caller saw it. Its {@link #wireName()} is what traces and events show. */
 public enum Outcome {
 
     /** A non-empty answer. */
@@ -28,7 +26,7 @@ public enum Outcome {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static Outcome of(Throwable failure) {
+    public static Outcome of(Throwable failure) {
         if (!(failure instanceof UpstreamException upstream)) {
             return MALFORMED;
         }

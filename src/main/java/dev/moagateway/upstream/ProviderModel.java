@@ -1,0 +1,31 @@
+package dev.moagateway.upstream;
+
+/**
+ * What is known of one of a provider's models, as listed under {@code moa.providers.<name>.models}.
+ *
+ * @param id    the provider's own model name, which may contain {@code /}
+ * @param price what it costs, or null when unknown
+ */
+public record ProviderModel(String id, Price price) {
+
+    public ProviderModel {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("models[].id is required");
+        }
+    }
+
+    /** US dollars per million tokens, of the prompt ({@code input}) and of the answer ({@code output}). */
+    public record Price(double input, double output) {
+
+        public Price {
+            if (input < 0 || output < 0 || !Double.isFinite(input) || !Double.isFinite(output)) {
+                throw new IllegalArgumentException("a price must be a finite number of USD, not negative");
+            }
+        }
+
+        /** What a call with these counts cost, in USD. */
+        public double of(long inputTokens, long outputTokens) {
+            return (Math.max(0, inputTokens) * input + Math.max(0, outputTokens) * output) / 1_000_000;
+        }
+    }
+}
