@@ -30,6 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * fake upstream's {@link System#nanoTime()} at writing, which is the same clock here (CLOCK_MONOTONIC).
  * <pre>
  * wrk-summary FILE CLOCK_TICKS                              added latency, throughput ratio and CPU, from wrk runs
+ * telemetry FILE CLOCK_TICKS ROUNDS PER_ROUND TOKENS GAP_MS TARGET...
+ *                                                          the gateway's telemetry variants: wrk-summary, streams,
+ *                                                          then each variant against the second target (off)
  * streams ROUNDS PER_ROUND TOKENS GAP_MS TARGET...           time to first token, inter-chunk gap, chunk transit
  * concurrent GATEWAY_PID TOKENS GAP_MS LEVELS TARGET...      concurrent streams without a stall, and memory
  * mixture URL MODEL CRITICAL_PATH_MS CONCURRENCY REQUESTS    mixture time over its critical path
@@ -46,6 +49,8 @@ public class Bench {
     public static void main(String[] args) {
         switch (args[0]) {
             case "wrk-summary" -> wrkSummary(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "telemetry" -> telemetry(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]), targets(args, 7));
             case "streams" -> streams(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), targets(args, 5));
             case "concurrent" -> concurrent(Long.parseLong(args[1]), Integer.parseInt(args[2]),
@@ -63,38 +68,112 @@ public class Bench {
      * are taken within each round, against the baseline's run of that round, and their median over rounds printed.
      */
     static void wrkSummary(Path file, int clockTicks) {
-        List<WrkRun> runs;
-        try (var lines = Files.lines(file)) {
-            runs = lines.map(WrkRun::parse).toList();
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
+        wrkSummary(wrkRuns(file), clockTicks);
+    }
+
+    private static void wrkSummary(List<WrkRun> runs, int clockTicks) {
         String baseline = runs.get(0).target();
+        int width = width(runs.stream().map(WrkRun::target).toList());
         System.out.println("non-streamed, wrk, medians over rounds (latency in microseconds; added = minus " + baseline
                 + "'s in the same round):");
-        System.out.printf("  %-4s %-10s %8s %8s %8s %8s %10s %9s %7s %13s%n", "c", "target", "p50", "p99", "added50",
-                "added99", "req/s", "x" + baseline, "errors", "CPU/request");
+        System.out.printf("  %-4s %-" + width + "s %8s %8s %8s %8s %10s %9s %7s %13s%n", "c", "target", "p50", "p99",
+                "added50", "added99", "req/s", "x" + baseline, "errors", "CPU/request");
         runs.stream().map(WrkRun::connections).distinct().forEach(connections -> runs.stream()
                 .map(WrkRun::target).distinct().forEach(target -> {
                     List<WrkRun> mine = runs.stream()
                             .filter(run -> run.connections() == connections && run.target().equals(target)).toList();
-                    List<WrkRun> base = mine.stream().map(run -> runs.stream()
-                            .filter(other -> other.connections() == connections && other.round() == run.round()
-                                    && other.target().equals(baseline))
-                            .findFirst().orElseThrow()).toList();
+                    Compared against = compare(runs, connections, target, baseline);
                     long requests = mine.stream().mapToLong(WrkRun::requests).sum();
                     long ticks = mine.stream().mapToLong(WrkRun::cpuTicks).sum();
-                    System.out.printf("  %-4d %-10s %8.0f %8.0f %8.0f %8.0f %10.0f %9.3f %7d %13s%n", connections,
-                            target, median(mine.size(), i -> mine.get(i).p50()),
-                            median(mine.size(), i -> mine.get(i).p99()),
-                            median(mine.size(), i -> mine.get(i).p50() - base.get(i).p50()),
-                            median(mine.size(), i -> mine.get(i).p99() - base.get(i).p99()),
-                            median(mine.size(), i -> mine.get(i).rate()),
-                            median(mine.size(), i -> mine.get(i).rate() / base.get(i).rate()),
+                    System.out.printf("  %-4d %-" + width + "s %8.0f %8.0f %8.0f %8.0f %10.0f %9.3f %7d %13s%n",
+                            connections, target, median(mine.size(), i -> mine.get(i).p50()),
+                            median(mine.size(), i -> mine.get(i).p99()), against.added50(), against.added99(),
+                            median(mine.size(), i -> mine.get(i).rate()), against.ratio(),
                             mine.stream().mapToLong(WrkRun::errors).sum(),
                             target.equals(baseline) ? "-" : String.format("%.0f us", ticks * 1e6 / clockTicks / requests));
                 }));
+    }
+
+    private static List<WrkRun> wrkRuns(Path file) {
+        try (var lines = Files.lines(file)) {
+            return lines.map(WrkRun::parse).toList();
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * A target's wrk runs at so many connections against the baseline's of the same rounds: the medians over
+     * rounds of the latency it adds (microseconds) and of its throughput over the baseline's.
+     */
+    private static Compared compare(List<WrkRun> runs, int connections, String target, String baseline) {
+        List<WrkRun> mine = runs.stream()
+                .filter(run -> run.connections() == connections && run.target().equals(target)).toList();
+        List<WrkRun> base = mine.stream().map(run -> runs.stream()
+                .filter(other -> other.connections() == connections && other.round() == run.round()
+                        && other.target().equals(baseline))
+                .findFirst().orElseThrow()).toList();
+        return new Compared(median(mine.size(), i -> mine.get(i).p50() - base.get(i).p50()),
+                median(mine.size(), i -> mine.get(i).p99() - base.get(i).p99()),
+                median(mine.size(), i -> mine.get(i).rate() / base.get(i).rate()));
+    }
+
+    record Compared(double added50, double added99, double ratio) {
+    }
+
+    /**
+     * The telemetry section of run.sh: the targets are the fake upstream reached directly, then the gateway's
+     * variants, the first of them with its telemetry off. Prints the wrk runs of FILE as wrk-summary does, runs
+     * and prints streams as streams does, then each variant's cost against the one with telemetry off, and the
+     * trace exports the fake upstream received from each (it counts them by the gateway's port).
+     */
+    static void telemetry(Path file, int clockTicks, int rounds, int perRound, int tokens, int gapMillis,
+            Map<String, String> targets) {
+        List<WrkRun> runs = wrkRuns(file);
+        wrkSummary(runs, clockTicks);
+        System.out.println();
+        Map<String, StreamSamples> streamed = streams(rounds, perRound, tokens, gapMillis, targets);
+        System.out.println();
+
+        List<String> names = new ArrayList<>(targets.keySet());
+        String direct = names.get(0);
+        String off = names.get(1);
+        Map<String, String> exports = new LinkedHashMap<>();
+        CLIENT.get().uri(targets.get(direct) + "/v1/traces").responseContent().aggregate().asString()
+                .defaultIfEmpty("").block().lines().map(line -> line.split(" "))
+                .forEach(f -> exports.put(f[0], f[1] + " (" + Long.parseLong(f[2]) / 1024 + " KB)"));
+        int width = width(names);
+        double maxAddedMillis = 0.1;
+        double minRatio = 0.97;
+        System.out.printf("telemetry cost against %s (non-streamed: medians over rounds of the differences within a "
+                + "round; streamed: the chunks' transit, p50 and p99 over all streams; milliseconds):%n", off);
+        System.out.printf("  %-" + width + "s %13s %13s %13s %13s %11s %18s   %s%n", "variant", "c=1 added50",
+                "c=1 added99", "chunk added50", "chunk added99", "c=64 x" + off, "trace exports",
+                "target: <= " + maxAddedMillis + " ms added p99, >= " + minRatio + "x throughput");
+        StreamSamples offStreams = streamed.get(off);
+        for (String name : names.subList(1, names.size())) {
+            String port = String.valueOf(java.net.URI.create(targets.get(name)).getPort());
+            String exported = exports.getOrDefault(port, "0");
+            if (name.equals(off)) {
+                System.out.printf("  %-" + width + "s %13s %13s %13s %13s %11s %18s   %s%n", name, "-", "-", "-", "-",
+                        "-", exported, "(the baseline)");
+                continue;
+            }
+            Compared c1 = compare(runs, 1, name, off);
+            Compared c64 = compare(runs, 64, name, off);
+            StreamSamples mine = streamed.get(name);
+            double added99 = c1.added99() / 1000;
+            boolean targeted = !name.contains("100%");
+            String verdict = !targeted ? "(no target: full sampling)"
+                    : (added99 <= maxAddedMillis ? "p99 within" : "p99 OVER") + ", "
+                            + (c64.ratio() >= minRatio ? "throughput within" : "throughput UNDER");
+            System.out.printf("  %-" + width + "s %13.3f %13.3f %13.3f %13.3f %10.3fx %18s   %s%n", name,
+                    c1.added50() / 1000, added99,
+                    (mine.transits().percentile(50) - offStreams.transits().percentile(50)) / 1e6,
+                    (mine.transits().percentile(99) - offStreams.transits().percentile(99)) / 1e6,
+                    c64.ratio(), exported, verdict);
+        }
     }
 
     /**
@@ -102,7 +181,8 @@ public class Bench {
      * time to first token, gap between chunks and time a chunk took from the fake upstream to here, and what
      * it adds to the baseline's.
      */
-    static void streams(int rounds, int perRound, int tokens, int gapMillis, Map<String, String> targets) {
+    static Map<String, StreamSamples> streams(int rounds, int perRound, int tokens, int gapMillis,
+            Map<String, String> targets) {
         Map<String, Samples> ttft = new LinkedHashMap<>();
         Map<String, Samples> gaps = new LinkedHashMap<>();
         Map<String, Samples> transits = new LinkedHashMap<>();
@@ -126,15 +206,24 @@ public class Bench {
         }
         System.out.printf("streams of %d tokens %d ms apart, %d per target in %d alternating rounds (microseconds):%n",
                 tokens, gapMillis, rounds * perRound, rounds);
-        System.out.printf("  %-10s %8s %14s %14s %14s %14s %14s %14s%n", "target", "streams", "ttft p50", "ttft p99",
-                "gap p50", "gap p99", "transit p50", "transit p99");
+        int width = width(targets.keySet());
+        System.out.printf("  %-" + width + "s %8s %14s %14s %14s %14s %14s %14s%n", "target", "streams", "ttft p50",
+                "ttft p99", "gap p50", "gap p99", "transit p50", "transit p99");
         String baseline = targets.keySet().iterator().next();
-        targets.keySet().forEach(name -> System.out.printf("  %-10s %8d %14s %14s %14s %14s %14s %14s%n", name,
+        targets.keySet().forEach(name -> System.out.printf("  %-" + width + "s %8d %14s %14s %14s %14s %14s %14s%n", name,
                 ttft.get(name).size(),
                 added(ttft, name, baseline, 50), added(ttft, name, baseline, 99),
                 added(gaps, name, baseline, 50), added(gaps, name, baseline, 99),
                 added(transits, name, baseline, 50), added(transits, name, baseline, 99)));
         System.out.println("  (each cell: the target's figure, then in brackets what it adds to " + baseline + "'s)");
+        Map<String, StreamSamples> samples = new LinkedHashMap<>();
+        targets.keySet().forEach(name -> samples.put(name,
+                new StreamSamples(ttft.get(name), gaps.get(name), transits.get(name))));
+        return samples;
+    }
+
+    /** One target's streams: times to first token, gaps between chunks and chunks' transits, in nanoseconds. */
+    record StreamSamples(Samples ttft, Samples gaps, Samples transits) {
     }
 
     /**
@@ -295,6 +384,11 @@ public class Bench {
 
         /** Reads what {@code text} brings, all of it having arrived at {@code now}. */
         abstract void read(String text, long now);
+    }
+
+    /** The width of a column of target names, ten characters at least. */
+    private static int width(java.util.Collection<String> names) {
+        return Math.max(10, names.stream().mapToInt(String::length).max().orElse(0));
     }
 
     private static double median(int count, IntToDoubleFunction value) {

@@ -1,11 +1,19 @@
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.Collectors;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
@@ -14,6 +22,10 @@ import reactor.netty.http.server.HttpServerResponse;
  * no wait, TOKENS tokens GAP_MS apart), with or without a {@code provider/} prefix. A non-streamed answer is
  * the same few bytes every time. Each streamed token's content is the {@link System#nanoTime()} at which it
  * was written, so a client on the same machine can tell how long each chunk took to reach it.
+ * <p>
+ * It is also a trace collector that keeps nothing: {@code POST /v1/traces} (OTLP over HTTP, protobuf) is
+ * answered with an empty {@code ExportTraceServiceResponse} and counted under its {@code from} query parameter,
+ * and {@code GET /v1/traces} lists the counts, a line each: {@code from requests bytes}.
  * Usage: java -cp CLASSPATH FakeUpstream.java PORT TOKENS GAP_MS
  */
 public class FakeUpstream {
@@ -25,6 +37,8 @@ public class FakeUpstream {
 
     private final int tokens;
     private final long gapMillis;
+    /** Trace export requests and their bytes, by the {@code from} parameter of the exporter's URL. */
+    private final Map<String, AtomicLongArray> exports = new ConcurrentSkipListMap<>();
 
     FakeUpstream(int tokens, long gapMillis) {
         this.tokens = tokens;
@@ -35,8 +49,10 @@ public class FakeUpstream {
         FakeUpstream fake = new FakeUpstream(Integer.parseInt(args[1]), Long.parseLong(args[2]));
         HttpServer.create()
                 .port(Integer.parseInt(args[0]))
-                .handle((request, response) -> request.receive().aggregate().asString().defaultIfEmpty("")
-                        .flatMap(body -> fake.answer(body, response)))
+                .handle((request, response) -> request.fullPath().equals("/v1/traces")
+                        ? fake.traces(request, response)
+                        : request.receive().aggregate().asString().defaultIfEmpty("")
+                                .flatMap(body -> fake.answer(body, response)))
                 .bindNow()
                 .onDispose()
                 .block();
@@ -59,6 +75,24 @@ public class FakeUpstream {
                 .map(i -> chunk("\"content\":\"" + System.nanoTime() + "\"", "null"))
                 .concatWithValues(chunk("", "\"stop\"") + usage(count) + "data: [DONE]\n\n");
         return response.header("Content-Type", "text/event-stream").sendString(events).then();
+    }
+
+    /** An export counted and answered with its empty response, or the counts so far. */
+    Mono<Void> traces(HttpServerRequest request, HttpServerResponse response) {
+        if (request.method().equals(HttpMethod.GET)) {
+            String counts = exports.entrySet().stream()
+                    .map(entry -> entry.getKey() + " " + entry.getValue().get(0) + " " + entry.getValue().get(1) + "\n")
+                    .collect(Collectors.joining());
+            return response.header("Content-Type", "text/plain").sendString(Mono.just(counts)).then();
+        }
+        String from = new QueryStringDecoder(request.uri()).parameters().getOrDefault("from", List.of("-")).get(0);
+        return request.receive().map(ByteBuf::readableBytes).reduce(0L, (sum, more) -> sum + more).flatMap(bytes -> {
+            AtomicLongArray count = exports.computeIfAbsent(from, key -> new AtomicLongArray(2));
+            count.incrementAndGet(0);
+            count.addAndGet(1, bytes);
+            return response.header("Content-Type", "application/x-protobuf").header("Content-Length", "0")
+                    .sendByteArray(Mono.just(new byte[0])).then();
+        });
     }
 
     /** The {@code key=value} pairs of the request's model name. */
