@@ -2,11 +2,21 @@
 # The benchmark: the gateway's passthrough and nginx as a plain reverse proxy, each in front of the same fast
 # fake upstream, against that upstream reached directly; then streams, concurrent streams, a mixture, what a
 # mixture stream's progress shows and when (over the fake and over the built-in demo provider), memory and CPU.
+# Last, the telemetry cost: four gateways in front of the same fake, with metrics and tracing off, with metrics,
+# with metrics and 10% of traces exported (to the fake, which counts them) and access lines logged, and the same
+# with every trace exported; each is scraped every 5 s as Prometheus would, and set against the one with it off.
 # Targets take turns round by round. Installs nginx and wrk from Debian's packages if they are missing.
 # The JVM compiles its hot paths while it runs, so every target gets WARMUP_SECONDS of load before anything is timed.
-# Usage: bench/run.sh   (ROUNDS=5 RUN_SECONDS=10 WARMUP_SECONDS=60 STREAM_LEVELS=500,1000,2000,4000 change the run)
+# Usage: bench/run.sh [telemetry]   (telemetry: that section alone, without nginx; ROUNDS=5 RUN_SECONDS=10
+#   WARMUP_SECONDS=60 STREAM_LEVELS=500,1000,2000,4000 change the run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+section=${1:-all}
+case $section in
+    all | telemetry) ;;
+    *) echo "usage: bench/run.sh [telemetry]" >&2; exit 2 ;;
+esac
 
 ROUNDS=${ROUNDS:-5}
 WARMUP_SECONDS=${WARMUP_SECONDS:-60}
@@ -15,13 +25,18 @@ STREAM_LEVELS=${STREAM_LEVELS:-500,1000,2000,4000}
 export FAKE_PORT=${FAKE_PORT:-9801}
 NGINX_PORT=${NGINX_PORT:-9802}
 GATEWAY_PORT=${GATEWAY_PORT:-9803}
+# The telemetry section's four gateways listen on this port and the three after it.
+TELEMETRY_PORT=${TELEMETRY_PORT:-9804}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")"; rm -rf "$work"' EXIT
 
-if [ ! -x /usr/sbin/nginx ] || ! command -v wrk > /dev/null; then
+missing=()
+[ "$section" = telemetry ] || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v wrk > /dev/null || missing+=(wrk)
+if [ ${#missing[@]} -gt 0 ]; then
     sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
     $sudo apt-get update -qq
-    $sudo apt-get install -y -qq nginx wrk > /dev/null
+    $sudo apt-get install -y -qq "${missing[@]}" > /dev/null
 fi
 ulimit -n 65536 2> /dev/null || ulimit -n "$(ulimit -Hn)"
 
@@ -32,22 +47,45 @@ bench() { java -cp "$classpath" bench/Bench.java "$@"; }
 
 java -cp "$classpath" bench/FakeUpstream.java "$FAKE_PORT" 20 10 > "$work/fake.log" 2>&1 &
 
-sed -e "s|@WORK@|$work|g" -e "s|@FAKE_PORT@|$FAKE_PORT|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" \
-    bench/nginx.conf > "$work/nginx.conf"
-/usr/sbin/nginx -p "$work" -c "$work/nginx.conf"
-
-java @jvm.options -jar target/moa-gateway.jar --spring.config.location=classpath:/,file:bench/bench.yml \
-    --server.port="$GATEWAY_PORT" > "$work/gateway.log" 2>&1 &
-gateway=$!
-for _ in $(seq 1 60); do
-    curl -fs "localhost:$GATEWAY_PORT/actuator/health" > /dev/null && break
-    sleep 1
-done
-sleep 5
+# Starts a gateway in front of the fake on port $1, its output in file $2, with the further arguments; sets started.
+start_gateway() {
+    local port=$1 log=$2
+    shift 2
+    java @jvm.options -jar target/moa-gateway.jar --spring.config.location=classpath:/,file:bench/bench.yml \
+        --server.port="$port" "$@" > "$log" 2>&1 &
+    started=$!
+}
+# Waits for the servers on these ports to answer; gives up after a minute.
+await() {
+    for port in "$@"; do
+        for attempt in $(seq 1 60); do
+            curl -fs -o /dev/null "localhost:$port/actuator/health" && break
+            [ "$attempt" -lt 60 ] || { echo "nothing answers on port $port" >&2; exit 1; }
+            sleep 1
+        done
+    done
+}
 
 rss() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
 # CPU time (user + system, in clock ticks) of the gateway, or of nginx's workers.
 cpu_ticks() { for pid in "$@"; do awk '{ print $14 + $15 }' "/proc/$pid/stat"; done | awk '{ s += $1 } END { print s + 0 }'; }
+
+machine() {
+    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(java -version 2>&1 | head -1)"
+    echo "gateway: $(grep -v '^#' jvm.options | tr '\n' ' ');$([ "$section" = telemetry ] || echo " $(/usr/sbin/nginx -v 2>&1);") $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+    echo
+}
+
+sections() {
+sed -e "s|@WORK@|$work|g" -e "s|@FAKE_PORT@|$FAKE_PORT|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" \
+    bench/nginx.conf > "$work/nginx.conf"
+/usr/sbin/nginx -p "$work" -c "$work/nginx.conf"
+
+start_gateway "$GATEWAY_PORT" "$work/gateway.log"
+gateway=$started
+await "$GATEWAY_PORT"
+sleep 5
+
 ticks() {
     case $1 in
         gateway) cpu_ticks "$gateway" ;;
@@ -60,9 +98,7 @@ declare -A url=([direct]="http://127.0.0.1:$FAKE_PORT" [nginx]="http://127.0.0.1
     [gateway]="http://127.0.0.1:$GATEWAY_PORT")
 idle=$(rss "$gateway")
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(java -version 2>&1 | head -1)"
-echo "gateway: $(grep -v '^#' jvm.options | tr '\n' ' '); $(/usr/sbin/nginx -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
-echo
+machine
 
 echo "warming up: ${WARMUP_SECONDS} s of load on each target, then streams and mixtures"
 for target in direct nginx gateway; do
@@ -111,3 +147,7 @@ echo
 
 echo "gateway RSS: ${idle} MB idle after start, ${after} MB 10 s after the concurrent streams ended"
 echo "errors logged by the gateway: $(grep -c ' ERROR ' "$work/gateway.log" || true)"
+# Idle, it would only crowd the telemetry section's gateways.
+kill "$gateway"
+wait "$gateway" 2> /dev/null || true
+}

@@ -15,11 +15,12 @@ import org.springframework.core.env.MapPropertySource;
  * Reads OpenTelemetry's standard environment variables ({@code OTEL_EXPORTER_OTLP_*}, {@code OTEL_TRACES_SAMPLER},
  * {@code OTEL_SDK_DISABLED}) as the Spring Boot properties they mean, so a deployment configured for any
  * OpenTelemetry SDK traces the same here. Spring Boot reads {@code OTEL_SERVICE_NAME} and
- * {@code OTEL_RESOURCE_ATTRIBUTES} itself. Added last: a Spring property, however it is given, wins.
+ * {@code OTEL_RESOURCE_ATTRIBUTES} itself. Added last: a Spring property, however it is given, wins. A value the
+ * variables cannot mean is passed on as it is, for Spring Boot to refuse at start naming this source.
  */
 public final class OpenTelemetryEnvironment implements EnvironmentPostProcessor {
 
-    static final String SOURCE = "otelEnvironment";
+    static final String SOURCE = "OpenTelemetry environment variables (OTEL_*)";
     private static final String EXPORT = "management.opentelemetry.tracing.export.otlp.";
 
     @Override
@@ -30,7 +31,7 @@ public final class OpenTelemetryEnvironment implements EnvironmentPostProcessor 
         }
     }
 
-    /** The Spring properties the variables mean; a value they cannot mean stops the start, naming it. */
+    /** The Spring properties the variables mean. */
     static Map<String, Object> properties(Map<String, Object> env) {
         Map<String, Object> properties = new HashMap<>();
         String traces = text(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
@@ -65,8 +66,7 @@ public final class OpenTelemetryEnvironment implements EnvironmentPostProcessor 
         return switch (protocol.toLowerCase(Locale.ROOT)) {
             case "http/protobuf" -> "http";
             case "grpc" -> "grpc";
-            default -> throw new IllegalArgumentException("OTEL_EXPORTER_OTLP_PROTOCOL: '" + protocol
-                    + "' is not supported; use http/protobuf or grpc");
+            default -> protocol;
         };
     }
 
@@ -76,25 +76,12 @@ public final class OpenTelemetryEnvironment implements EnvironmentPostProcessor 
             case "always_on", "parentbased_always_on" -> "1.0";
             case "always_off", "parentbased_always_off" -> "0.0";
             case "traceidratio", "parentbased_traceidratio" -> ratio(arg);
-            default -> throw new IllegalArgumentException("OTEL_TRACES_SAMPLER: '" + sampler + "' is not supported; "
-                    + "use always_on, always_off, traceidratio or their parentbased_ forms");
+            default -> sampler;
         };
     }
 
     private static String ratio(String arg) {
-        if (arg == null) {
-            return "1.0";
-        }
-        try {
-            double ratio = Double.parseDouble(arg);
-            if (ratio >= 0 && ratio <= 1) {
-                return Double.toString(ratio);
-            }
-        }
-        catch (NumberFormatException notANumber) {
-            // Told below.
-        }
-        throw new IllegalArgumentException("OTEL_TRACES_SAMPLER_ARG: '" + arg + "' is not a ratio from 0 to 1");
+        return arg == null ? "1.0" : arg;
     }
 
     /** {@code name=value,name=value}, as the variable's specification writes them. */
