@@ -2,13 +2,14 @@
 # The benchmark: the gateway's passthrough and nginx as a plain reverse proxy, each in front of the same fast
 # fake upstream, against that upstream reached directly; then streams, concurrent streams, a mixture, what a
 # mixture stream's progress shows and when (over the fake and over the built-in demo provider), memory and CPU.
-# Last, the telemetry cost: four gateways in front of the same fake, with metrics and tracing off, with metrics,
-# with metrics and 10% of traces exported (to the fake, which counts them) and access lines logged, and the same
-# with every trace exported; each is scraped every 5 s as Prometheus would, and set against the one with it off.
+# Last, what telemetry costs: four gateways in front of the same fake, all running at once, against the fake
+# reached directly and against the first of them, which has metrics and tracing off. The second has metrics on,
+# the third metrics, 10% of traces sampled and exported (to the fake, which counts the exports) and an access-log
+# line a request, the fourth the same with every trace sampled. Each is scraped every 5 s, as Prometheus would.
 # Targets take turns round by round. Installs nginx and wrk from Debian's packages if they are missing.
 # The JVM compiles its hot paths while it runs, so every target gets WARMUP_SECONDS of load before anything is timed.
-# Usage: bench/run.sh [telemetry]   (telemetry: that section alone, without nginx; ROUNDS=5 RUN_SECONDS=10
-#   WARMUP_SECONDS=60 STREAM_LEVELS=500,1000,2000,4000 change the run)
+# Usage: bench/run.sh [telemetry]   (telemetry: that section alone, without nginx)
+#   ROUNDS=5 RUN_SECONDS=10 WARMUP_SECONDS=60 STREAM_LEVELS=500,1000,2000,4000 change the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,6 @@ case $section in
     all | telemetry) ;;
     *) echo "usage: bench/run.sh [telemetry]" >&2; exit 2 ;;
 esac
-
 ROUNDS=${ROUNDS:-5}
 WARMUP_SECONDS=${WARMUP_SECONDS:-60}
 RUN_SECONDS=${RUN_SECONDS:-10}
@@ -25,7 +25,7 @@ STREAM_LEVELS=${STREAM_LEVELS:-500,1000,2000,4000}
 export FAKE_PORT=${FAKE_PORT:-9801}
 NGINX_PORT=${NGINX_PORT:-9802}
 GATEWAY_PORT=${GATEWAY_PORT:-9803}
-# The telemetry section's four gateways listen on this port and the three after it.
+# The telemetry section's gateways listen on this port and the three after it.
 TELEMETRY_PORT=${TELEMETRY_PORT:-9804}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")"; rm -rf "$work"' EXIT
@@ -45,8 +45,6 @@ ulimit -n 65536 2> /dev/null || ulimit -n "$(ulimit -Hn)"
 classpath=$(cat "$work/classpath")
 bench() { java -cp "$classpath" bench/Bench.java "$@"; }
 
-java -cp "$classpath" bench/FakeUpstream.java "$FAKE_PORT" 20 10 > "$work/fake.log" 2>&1 &
-
 # Starts a gateway in front of the fake on port $1, its output in file $2, with the further arguments; sets started.
 start_gateway() {
     local port=$1 log=$2
@@ -55,99 +53,201 @@ start_gateway() {
         --server.port="$port" "$@" > "$log" 2>&1 &
     started=$!
 }
-# Waits for the servers on these ports to answer; gives up after a minute.
+# Waits for each of these URLs to answer; gives up after a minute.
 await() {
-    for port in "$@"; do
+    for answering in "$@"; do
         for attempt in $(seq 1 60); do
-            curl -fs -o /dev/null "localhost:$port/actuator/health" && break
-            [ "$attempt" -lt 60 ] || { echo "nothing answers on port $port" >&2; exit 1; }
+            curl -fs -o /dev/null "$answering" && break
+            [ "$attempt" -lt 60 ] || { echo "no answer from $answering" >&2; exit 1; }
             sleep 1
         done
     done
 }
-
 rss() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
 # CPU time (user + system, in clock ticks) of the gateway, or of nginx's workers.
 cpu_ticks() { for pid in "$@"; do awk '{ print $14 + $15 }' "/proc/$pid/stat"; done | awk '{ s += $1 } END { print s + 0 }'; }
 
-machine() {
-    echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(java -version 2>&1 | head -1)"
-    echo "gateway: $(grep -v '^#' jvm.options | tr '\n' ' ');$([ "$section" = telemetry ] || echo " $(/usr/sbin/nginx -v 2>&1);") $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
-    echo
-}
+java -cp "$classpath" bench/FakeUpstream.java "$FAKE_PORT" 20 10 > "$work/fake.log" 2>&1 &
+await "http://127.0.0.1:$FAKE_PORT/v1/traces"
+declare -A url=([direct]="http://127.0.0.1:$FAKE_PORT")
 
-sections() {
-sed -e "s|@WORK@|$work|g" -e "s|@FAKE_PORT@|$FAKE_PORT|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" \
-    bench/nginx.conf > "$work/nginx.conf"
-/usr/sbin/nginx -p "$work" -c "$work/nginx.conf"
-
-start_gateway "$GATEWAY_PORT" "$work/gateway.log"
-gateway=$started
-await "$GATEWAY_PORT"
-sleep 5
-
-ticks() {
-    case $1 in
-        gateway) cpu_ticks "$gateway" ;;
-        nginx) cpu_ticks $(pgrep -P "$(cat "$work/nginx.pid")") ;;
-        *) echo 0 ;;
-    esac
-}
-
-declare -A url=([direct]="http://127.0.0.1:$FAKE_PORT" [nginx]="http://127.0.0.1:$NGINX_PORT"
-    [gateway]="http://127.0.0.1:$GATEWAY_PORT")
-idle=$(rss "$gateway")
-
-machine
-
-echo "warming up: ${WARMUP_SECONDS} s of load on each target, then streams and mixtures"
-for target in direct nginx gateway; do
-    wrk -t2 -c64 -d"${WARMUP_SECONDS}s" -s bench/post.lua "${url[$target]}/v1/chat/completions" > /dev/null
-done
-bench streams 1 100 20 5 direct="${url[direct]}" nginx="${url[nginx]}" gateway="${url[gateway]}" > /dev/null
-bench mixture "${url[gateway]}" mixture 420 100 300 > /dev/null
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(java -version 2>&1 | head -1)"
+echo "gateway: $(grep -v '^#' jvm.options | tr '\n' ' ');$([ "$section" = telemetry ] || echo " $(/usr/sbin/nginx -v 2>&1);")" \
+    "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo
 
-# Non-streamed, with wrk: the targets take turns, starting each round with another one.
-order=(direct nginx gateway)
+if [ "$section" = all ]; then
+    sed -e "s|@WORK@|$work|g" -e "s|@FAKE_PORT@|$FAKE_PORT|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" \
+        bench/nginx.conf > "$work/nginx.conf"
+    /usr/sbin/nginx -p "$work" -c "$work/nginx.conf"
+
+    start_gateway "$GATEWAY_PORT" "$work/gateway.log"
+    gateway=$started
+    await "http://127.0.0.1:$GATEWAY_PORT/actuator/health"
+    sleep 5
+
+    ticks() {
+        case $1 in
+            gateway) cpu_ticks "$gateway" ;;
+            nginx) cpu_ticks $(pgrep -P "$(cat "$work/nginx.pid")") ;;
+            *) echo 0 ;;
+        esac
+    }
+
+    url[nginx]="http://127.0.0.1:$NGINX_PORT"
+    url[gateway]="http://127.0.0.1:$GATEWAY_PORT"
+    idle=$(rss "$gateway")
+
+    echo "warming up: ${WARMUP_SECONDS} s of load on each target, then streams and mixtures"
+    for target in direct nginx gateway; do
+        wrk -t2 -c64 -d"${WARMUP_SECONDS}s" -s bench/post.lua "${url[$target]}/v1/chat/completions" > /dev/null
+    done
+    bench streams 1 100 20 5 direct="${url[direct]}" nginx="${url[nginx]}" gateway="${url[gateway]}" > /dev/null
+    bench mixture "${url[gateway]}" mixture 420 100 300 > /dev/null
+    echo
+
+    # Non-streamed, with wrk: the targets take turns, starting each round with another one.
+    order=(direct nginx gateway)
+    for round in $(seq 1 "$ROUNDS"); do
+        for connections in 1 64; do
+            for target in "${order[@]}"; do
+                before=$(ticks "$target")
+                line=$(wrk -t"$((connections == 1 ? 1 : 2))" -c"$connections" -d"${RUN_SECONDS}s" -s bench/post.lua \
+                    "${url[$target]}/v1/chat/completions" | awk '/^result/ { print $2, $3, $4, $5, $6 }')
+                echo "$connections $target $round $line $(( $(ticks "$target") - before ))" >> "$work/wrk.txt"
+            done
+        done
+        order=("${order[@]:1}" "${order[0]}")
+    done
+    bench wrk-summary "$work/wrk.txt" "$(getconf CLK_TCK)"
+    echo
+
+    bench streams "$ROUNDS" 60 20 5 direct="${url[direct]}" nginx="${url[nginx]}" gateway="${url[gateway]}"
+    echo
+
+    echo "mixture of 3 + 2 proposers and an aggregator (fake latencies: 100/150/200 ms, 80/120 ms, 100 ms):"
+    bench mixture "${url[gateway]}" mixture 420 1 50
+    bench mixture "${url[gateway]}" mixture 420 100 500
+    echo
+
+    # Progress: the run's account as reasoning_content and its named events, against the same stream without them.
+    echo "progress of that mixture, one stream at a time (layer 1's fastest proposer has its first token at 100 ms):"
+    bench progress "${url[gateway]}" mixture 50
+    echo "progress of moa-demo, the built-in demo provider's mixture at its realistic pace (moa.demo.speed 1):"
+    bench progress "${url[gateway]}" moa-demo 20
+    echo
+
+    bench concurrent "$gateway" 20 100 "$STREAM_LEVELS" direct="${url[direct]}" nginx="${url[nginx]}" \
+        gateway="${url[gateway]}"
+    sleep 10
+    after=$(rss "$gateway")
+    echo
+
+    echo "gateway RSS: ${idle} MB idle after start, ${after} MB 10 s after the concurrent streams ended"
+    echo "errors logged by the gateway: $(grep -c ' ERROR ' "$work/gateway.log" || true)"
+    echo
+    # The telemetry section has gateways of its own.
+    kill "$gateway"
+    wait "$gateway" 2> /dev/null || true
+fi
+
+# Telemetry: four gateways, identical but for their telemetry, all started now. While one is measured the others
+# are idle but for their scrapes and timers; what that costs them is printed at the end. Each one's trace exporter
+# names its port in its URL, so that the fake can count each one's exports; the two with tracing export off have
+# one too, which must stay unused.
+variants=(off metrics metrics+10% metrics+100%)
+declare -A flags=(
+    [off]="--management.metrics.enable.all=false --management.tracing.export.enabled=false
+        --management.tracing.sampling.probability=0"
+    [metrics]="--management.tracing.export.enabled=false --management.tracing.sampling.probability=0"
+    [metrics+10%]="--management.tracing.sampling.probability=0.1 --logging.level.dev.moagateway.access=INFO"
+    [metrics+100%]="--management.tracing.sampling.probability=1 --logging.level.dev.moagateway.access=INFO"
+)
+declare -A port pid
+targets=(direct="${url[direct]}")
+for i in "${!variants[@]}"; do
+    variant=${variants[$i]}
+    port[$variant]=$((TELEMETRY_PORT + i))
+    # The flags are split into arguments on purpose.
+    # shellcheck disable=SC2086
+    start_gateway "${port[$variant]}" "$work/telemetry-${port[$variant]}.log" ${flags[$variant]} \
+        "--management.opentelemetry.tracing.export.otlp.endpoint=${url[direct]}/v1/traces?from=${port[$variant]}"
+    pid[$variant]=$started
+    url[$variant]="http://127.0.0.1:${port[$variant]}"
+    targets+=("$variant=${url[$variant]}")
+done
+for variant in "${variants[@]}"; do
+    await "${url[$variant]}/actuator/health"
+done
+sleep 5
+
+# Prometheus: every gateway's metrics every 5 s, from the warm-up on.
+scrapers=()
+for variant in "${variants[@]}"; do
+    while sleep 5; do
+        curl -s -o /dev/null -w '%{http_code} %{size_download} %{time_total}\n' \
+            -H 'Accept: application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' \
+            "${url[$variant]}/actuator/prometheus" || true
+    done >> "$work/scrapes-${port[$variant]}.txt" &
+    scrapers+=($!)
+done
+
+echo "telemetry: gateways with telemetry off (off), with metrics (metrics), with metrics, 10% of traces exported" \
+    "and access lines logged (metrics+10%), the same with every trace exported (metrics+100%)"
+echo "warming up: ${WARMUP_SECONDS} s of load on each target, then streams"
+warm=("${variants[@]}")
+[ "$section" = all ] || warm=(direct "${warm[@]}")
+for target in "${warm[@]}"; do
+    wrk -t2 -c64 -d"${WARMUP_SECONDS}s" -s bench/post.lua "${url[$target]}/v1/chat/completions" > /dev/null
+done
+bench streams 1 100 32 5 "${targets[@]}" > /dev/null
+echo
+
+# Non-streamed, as above; the gateways that are not measured have their CPU time counted as idle.
+order=(direct "${variants[@]}")
+declare -A idle_ticks idle_micros
 for round in $(seq 1 "$ROUNDS"); do
     for connections in 1 64; do
         for target in "${order[@]}"; do
-            before=$(ticks "$target")
+            declare -A before=()
+            for variant in "${variants[@]}"; do
+                before[$variant]=$(cpu_ticks "${pid[$variant]}")
+            done
             line=$(wrk -t"$((connections == 1 ? 1 : 2))" -c"$connections" -d"${RUN_SECONDS}s" -s bench/post.lua \
                 "${url[$target]}/v1/chat/completions" | awk '/^result/ { print $2, $3, $4, $5, $6 }')
-            echo "$connections $target $round $line $(( $(ticks "$target") - before ))" >> "$work/wrk.txt"
+            spent=0
+            for variant in "${variants[@]}"; do
+                used=$(( $(cpu_ticks "${pid[$variant]}") - ${before[$variant]} ))
+                if [ "$variant" = "$target" ]; then
+                    spent=$used
+                else
+                    idle_ticks[$variant]=$(( ${idle_ticks[$variant]:-0} + used ))
+                    idle_micros[$variant]=$(( ${idle_micros[$variant]:-0} + $(cut -d' ' -f2 <<< "$line") ))
+                fi
+            done
+            echo "$connections $target $round $line $spent" >> "$work/telemetry.txt"
         done
     done
     order=("${order[@]:1}" "${order[0]}")
 done
-bench wrk-summary "$work/wrk.txt" "$(getconf CLK_TCK)"
+
+# The wrk runs' summary, streams of 32 chunks, then each variant against off; the targets are for the variants
+# with metrics on and at most 10% of traces sampled.
+bench telemetry "$work/telemetry.txt" "$(getconf CLK_TCK)" "$ROUNDS" 60 32 5 metrics,metrics+10% "${targets[@]}"
+kill "${scrapers[@]}"
 echo
 
-bench streams "$ROUNDS" 60 20 5 direct="${url[direct]}" nginx="${url[nginx]}" gateway="${url[gateway]}"
-echo
-
-echo "mixture of 3 + 2 proposers and an aggregator (fake latencies: 100/150/200 ms, 80/120 ms, 100 ms):"
-bench mixture "${url[gateway]}" mixture 420 1 50
-bench mixture "${url[gateway]}" mixture 420 100 500
-echo
-
-# Progress: the run's account as reasoning_content and its named events, against the same stream without them.
-echo "progress of that mixture, one stream at a time (layer 1's fastest proposer has its first token at 100 ms):"
-bench progress "${url[gateway]}" mixture 50
-echo "progress of moa-demo, the built-in demo provider's mixture at its realistic pace (moa.demo.speed 1):"
-bench progress "${url[gateway]}" moa-demo 20
-echo
-
-bench concurrent "$gateway" 20 100 "$STREAM_LEVELS" direct="${url[direct]}" nginx="${url[nginx]}" \
-    gateway="${url[gateway]}"
-sleep 10
-after=$(rss "$gateway")
-echo
-
-echo "gateway RSS: ${idle} MB idle after start, ${after} MB 10 s after the concurrent streams ended"
-echo "errors logged by the gateway: $(grep -c ' ERROR ' "$work/gateway.log" || true)"
-# Idle, it would only crowd the telemetry section's gateways.
-kill "$gateway"
-wait "$gateway" 2> /dev/null || true
-}
+echo "the telemetry gateways at the end (idle CPU: while another target was measured, with wrk):"
+printf '  %-12s %9s %17s %13s %10s %9s %14s\n' variant "idle CPU" "scrapes answered" "scrape p50" "last page" RSS \
+    "lines logged"
+for variant in "${variants[@]}"; do
+    scrapes=$work/scrapes-${port[$variant]}.txt
+    printf '  %-12s %8.2f%% %17s %10.1f ms %7d KB %6d MB %14d\n' "$variant" \
+        "$(awk -v t="${idle_ticks[$variant]:-0}" -v us="${idle_micros[$variant]:-1}" -v hz="$(getconf CLK_TCK)" \
+            'BEGIN { print t / hz / (us / 1e6) * 100 }')" \
+        "$(awk '$1 == 200 { ok++ } END { print ok + 0 "/" NR }' "$scrapes")" \
+        "$(awk '$1 == 200 { print $3 * 1000 }' "$scrapes" | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }')" \
+        "$(awk '$1 == 200 { size = $2 } END { print int(size / 1024) }' "$scrapes")" \
+        "$(rss "${pid[$variant]}")" "$(wc -l < "$work/telemetry-${port[$variant]}.log")"
+done
+echo "warnings and errors logged by the telemetry gateways: $(cat "$work"/telemetry-*.log | grep -cE ' (WARN|ERROR) ' || true)"

@@ -28,6 +28,7 @@ import reactor.core.publisher.SignalType;
 public final class RequestScopeFilter implements WebFilter, Ordered {
 
     public static final String HEADER = "x-request-id";
+    private static final String CHAT_COMPLETIONS = "/v1/chat/completions";
     private static final String ATTRIBUTE = RequestScope.class.getName();
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -47,7 +48,8 @@ public final class RequestScopeFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         String method = request.getMethod().name();
-        RequestScope scope = telemetry.request(id, spanName(method, path), method, path, request.getHeaders());
+        RequestScope scope = telemetry.request(id, spanName(method, path), method, path, request.getHeaders(),
+                path.equals(CHAT_COMPLETIONS));
         exchange.getAttributes().put(ATTRIBUTE, scope);
         return chain.filter(exchange)
                 .doOnError(scope::failed)
@@ -76,7 +78,7 @@ public final class RequestScopeFilter implements WebFilter, Ordered {
 
     /** A bounded name: the route when it is one of ours, else the method alone. */
     private static String spanName(String method, String path) {
-        if (path.equals("/v1/chat/completions") || path.equals("/v1/models")) {
+        if (path.equals(CHAT_COMPLETIONS) || path.equals("/v1/models")) {
             return method + " " + path;
         }
         return path.startsWith("/v1/models/") ? method + " /v1/models/{id}" : method;

@@ -1,5 +1,6 @@
 package dev.moagateway.observability;
 
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -17,6 +18,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.spi.LoggingEventBuilder;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.SignalType;
@@ -54,6 +56,7 @@ public final class RequestScope {
     private final String method;
     private final String path;
     private final Span span;
+    private final boolean counted;
     private final long start = System.nanoTime();
     private final LongAdder inputTokens = new LongAdder();
     private final LongAdder outputTokens = new LongAdder();
@@ -61,7 +64,7 @@ public final class RequestScope {
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile Context parent;
     private volatile Span layer;
-    private volatile String model;
+    private volatile String model = "unknown";
     private volatile boolean stream;
     private volatile String mixture = CallLabels.NONE;
     private volatile String phase = "request";
@@ -70,17 +73,21 @@ public final class RequestScope {
     private volatile Throwable failure;
 
     private RequestScope(Telemetry telemetry, String requestId, String method, String path, Span span,
-            Context parent) {
+            Context parent, boolean counted) {
         this.telemetry = telemetry;
         this.requestId = requestId;
         this.method = method;
         this.path = path;
         this.span = span;
         this.parent = parent;
+        this.counted = counted;
+        if (counted) {
+            telemetry.meters.activeRequests().incrementAndGet();
+        }
     }
 
     static RequestScope start(Telemetry telemetry, String requestId, String spanName, String method, String path,
-            HttpHeaders headers) {
+            HttpHeaders headers, boolean counted) {
         Context caller = telemetry.propagator.extract(Context.root(), headers, HEADERS);
         Span span = telemetry.tracer.spanBuilder(spanName)
                 .setParent(caller)
@@ -89,23 +96,20 @@ public final class RequestScope {
                 .setAttribute("url.path", path)
                 .setAttribute("moa.request_id", requestId)
                 .startSpan();
-        return new RequestScope(telemetry, requestId, method, path, span, caller.with(span));
+        return new RequestScope(telemetry, requestId, method, path, span, caller.with(span), counted);
     }
 
     /** A scope that records nothing, for work outside a request. */
     public static RequestScope detached() {
-        return Telemetry.NONE.request("none", "detached", "NONE", "", new HttpHeaders());
+        return Telemetry.NONE.request("none", "detached", "NONE", "", new HttpHeaders(), false);
     }
 
     public String requestId() {
         return requestId;
     }
 
-    /** The chat completion the request asks for, once it has been read: from here on it is counted as one. */
+    /** The model the request asks for, once it has been read and found: {@code unknown} until then. */
     public void model(String requested, boolean streamed) {
-        if (model == null) {
-            telemetry.meters.activeRequests().incrementAndGet();
-        }
         model = telemetry.models.tag(requested);
         stream = streamed;
         span.setAttribute("gen_ai.request.model", requested);
@@ -207,7 +211,7 @@ public final class RequestScope {
         }
         long now = System.nanoTime();
         long firstToken = firstTokenAt;
-        if (model != null) {
+        if (counted) {
             telemetry.meters.activeRequests().decrementAndGet();
             GatewayMeters.RequestMeters meters = telemetry.meters.request(model, stream);
             meters.duration().withTags(GatewayMeters.OUTCOME, outcome).record(now - start, TimeUnit.NANOSECONDS);
@@ -228,26 +232,32 @@ public final class RequestScope {
         log(() -> accessLog(status, outcome, now, firstToken));
     }
 
+    /** Unknown figures are {@code -} in the line and left out of its fields. */
     private void accessLog(int status, String outcome, long now, long firstToken) {
         long durationMs = TimeUnit.NANOSECONDS.toMillis(now - start);
-        String ttft = firstToken == 0 ? "-" : Long.toString(TimeUnit.NANOSECONDS.toMillis(firstToken - start));
-        String cost = priced ? String.format("%.6f", costUsd.sum()) : "-";
-        String requested = model == null ? "-" : model;
-        access.atInfo()
+        Long ttftMs = firstToken == 0 ? null : TimeUnit.NANOSECONDS.toMillis(firstToken - start);
+        Double cost = priced ? costUsd.sum() : null;
+        String requested = model;
+        LoggingEventBuilder line = access.atInfo()
                 .addKeyValue("http.request.method", method)
                 .addKeyValue("url.path", path)
                 .addKeyValue("gen_ai.request.model", requested)
                 .addKeyValue("moa.stream", stream)
                 .addKeyValue("http.response.status_code", status)
                 .addKeyValue("duration_ms", durationMs)
-                .addKeyValue("ttft_ms", ttft)
                 .addKeyValue("gen_ai.usage.input_tokens", inputTokens.sum())
                 .addKeyValue("gen_ai.usage.output_tokens", outputTokens.sum())
-                .addKeyValue("moa.cost_usd", cost)
-                .addKeyValue("moa.outcome", outcome)
-                .log("{} {} model={} stream={} status={} duration_ms={} ttft_ms={} input_tokens={} output_tokens={} "
-                        + "cost_usd={} outcome={}", method, path, requested, stream, status, durationMs, ttft,
-                        inputTokens.sum(), outputTokens.sum(), cost, outcome);
+                .addKeyValue("moa.outcome", outcome);
+        if (ttftMs != null) {
+            line = line.addKeyValue("ttft_ms", ttftMs);
+        }
+        if (cost != null) {
+            line = line.addKeyValue("moa.cost_usd", cost);
+        }
+        line.log("{} {} model={} stream={} status={} duration_ms={} ttft_ms={} input_tokens={} output_tokens={} "
+                + "cost_usd={} outcome={}", method, path, requested, stream, status, durationMs,
+                ttftMs == null ? "-" : ttftMs, inputTokens.sum(), outputTokens.sum(),
+                cost == null ? "-" : String.format(Locale.ROOT, "%.6f", cost), outcome);
     }
 
     /** Runs {@code line} with the request's ids in the logging context, as they were before after it. */

@@ -53,9 +53,11 @@ public final class Telemetry {
      * A request's scope, its server span continuing the caller's trace when {@code headers} carry one.
      *
      * @param spanName {@code method route}, from a bounded set of routes
+     * @param counted  whether it is a chat completion, measured as one (and counted as active) whatever its end
      */
-    public RequestScope request(String requestId, String spanName, String method, String path, HttpHeaders headers) {
-        return RequestScope.start(this, requestId, spanName, method, path, headers);
+    public RequestScope request(String requestId, String spanName, String method, String path, HttpHeaders headers,
+            boolean counted) {
+        return RequestScope.start(this, requestId, spanName, method, path, headers, counted);
     }
 
     Price price(String provider, String model) {

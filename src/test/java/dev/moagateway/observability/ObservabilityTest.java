@@ -150,6 +150,22 @@ class ObservabilityTest extends GatewayTest {
     }
 
     @Test
+    void aRefusedRequestIsCountedWithWhyItWasRefused() {
+        Scrape before = scrape();
+
+        anonymous().post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body("duo", false)).exchange().expectStatus().isUnauthorized()
+                .expectBody().returnResult();
+        web().post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":").exchange().expectStatus().isBadRequest()
+                .expectBody().returnResult();
+
+        awaitScrape(scrape -> delta(before, scrape, REQUESTS, "gen_ai_request_model", "unknown",
+                "outcome", "unauthorized") == 1 && delta(before, scrape, REQUESTS, "gen_ai_request_model", "unknown",
+                "outcome", "invalid_request") == 1);
+    }
+
+    @Test
     void aMixturesSpansContinueTheCallersTraceAndCarryTheGenAiAttributes() {
         duoUpstreams();
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
