@@ -93,10 +93,11 @@ public final class ObservedCall implements CallObserver {
         if (firstChunkAt == 0) {
             firstChunkAt = System.nanoTime();
         }
-        if (model != null) {
+        // Written once each, so that a chunk costs reads rather than volatile writes.
+        if (model != null && responseModel == null) {
             responseModel = model;
         }
-        if (finish != null) {
+        if (finish != null && finishReason == null) {
             finishReason = finish;
         }
         // Some servers repeat a running total on every chunk: the last count seen is the call's.

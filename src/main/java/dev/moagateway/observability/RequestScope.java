@@ -115,7 +115,7 @@ public final class RequestScope {
         span.setAttribute("gen_ai.request.model", requested);
     }
 
-    /** Whether {@code provider/model} may be a tag of its own: it is configured, or below the cap. */
+    /** {@code model} as a tag: itself while {@code provider/model} is configured or under the cap, else other. */
     String modelTag(String provider, String model) {
         return telemetry.models.tag(provider + "/" + model).equals(ModelNames.OTHER) ? ModelNames.OTHER : model;
     }
@@ -156,6 +156,12 @@ public final class RequestScope {
                     .doFinally(signal -> {
                         if (signal == SignalType.CANCEL) {
                             workflow.setAttribute("moa.cancelled", true);
+                        }
+                        Span open = layer;
+                        if (open != null) {
+                            // The client left, or the run failed, while the layer worked.
+                            open.end();
+                            layer = null;
                         }
                         workflow.end();
                     });
