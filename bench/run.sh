@@ -72,8 +72,8 @@ await "http://127.0.0.1:$FAKE_PORT/v1/traces"
 declare -A url=([direct]="http://127.0.0.1:$FAKE_PORT")
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(java -version 2>&1 | head -1)"
-echo "gateway: $(grep -v '^#' jvm.options | tr '\n' ' ');$([ "$section" = telemetry ] || echo " $(/usr/sbin/nginx -v 2>&1);")" \
-    "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+proxy=$([ "$section" = telemetry ] || echo " $(/usr/sbin/nginx -v 2>&1);")
+echo "gateway: $(grep -v '^#' jvm.options | tr '\n' ' ');$proxy $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo
 
 if [ "$section" = all ]; then
@@ -237,17 +237,24 @@ bench telemetry "$work/telemetry.txt" "$(getconf CLK_TCK)" "$ROUNDS" 60 32 5 met
 kill "${scrapers[@]}"
 echo
 
-echo "the telemetry gateways at the end (idle CPU: while another target was measured, with wrk):"
-printf '  %-12s %9s %17s %13s %10s %9s %14s\n' variant "idle CPU" "scrapes answered" "scrape p50" "last page" RSS \
-    "lines logged"
+echo "the telemetry gateways (idle CPU: the share of a core each used while wrk measured another target;" \
+    "RSS and log lines at the end):"
+printf '  %-12s %9s %17s %13s %10s %9s %10s\n' variant "idle CPU" "scrapes answered" "scrape p50" "last page" RSS \
+    "log lines"
+# The median time of the answered scrapes in this file, in milliseconds.
+scrape_p50() {
+    awk '$1 == 200 { print $3 * 1000 }' "$1" | sort -n \
+        | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'
+}
 for variant in "${variants[@]}"; do
     scrapes=$work/scrapes-${port[$variant]}.txt
-    printf '  %-12s %8.2f%% %17s %10.1f ms %7d KB %6d MB %14d\n' "$variant" \
+    printf '  %-12s %8.2f%% %17s %10.1f ms %7d KB %6d MB %10d\n' "$variant" \
         "$(awk -v t="${idle_ticks[$variant]:-0}" -v us="${idle_micros[$variant]:-1}" -v hz="$(getconf CLK_TCK)" \
             'BEGIN { print t / hz / (us / 1e6) * 100 }')" \
         "$(awk '$1 == 200 { ok++ } END { print ok + 0 "/" NR }' "$scrapes")" \
-        "$(awk '$1 == 200 { print $3 * 1000 }' "$scrapes" | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }')" \
+        "$(scrape_p50 "$scrapes")" \
         "$(awk '$1 == 200 { size = $2 } END { print int(size / 1024) }' "$scrapes")" \
         "$(rss "${pid[$variant]}")" "$(wc -l < "$work/telemetry-${port[$variant]}.log")"
 done
-echo "warnings and errors logged by the telemetry gateways: $(cat "$work"/telemetry-*.log | grep -cE ' (WARN|ERROR) ' || true)"
+echo "warnings and errors logged by the telemetry gateways:" \
+    "$(cat "$work"/telemetry-*.log | grep -cE ' (WARN|ERROR) ' || true)"
