@@ -25,6 +25,7 @@ class ArchitectureTest {
                 .consideringOnlyDependenciesInLayers()
                 .layer("config").definedBy("dev.moagateway.config..")
                 .layer("api").definedBy("dev.moagateway.api..")
+                .layer("eval").definedBy("dev.moagateway.eval..")
                 .layer("mixture").definedBy("dev.moagateway.mixture..")
                 .layer("observability").definedBy("dev.moagateway.observability..")
                 .layer("demo").definedBy("dev.moagateway.demo..")
@@ -32,9 +33,10 @@ class ArchitectureTest {
                 .layer("openai").definedBy("dev.moagateway.openai..")
                 .whereLayer("config").mayNotBeAccessedByAnyLayer()
                 .whereLayer("api").mayOnlyBeAccessedByLayers("config")
+                .whereLayer("eval").mayNotBeAccessedByAnyLayer()
                 .whereLayer("demo").mayOnlyBeAccessedByLayers("config")
-                .whereLayer("mixture").mayOnlyBeAccessedByLayers("api", "config")
-                .whereLayer("observability").mayOnlyBeAccessedByLayers("api", "mixture", "config")
+                .whereLayer("mixture").mayOnlyBeAccessedByLayers("api", "eval", "config")
+                .whereLayer("observability").mayOnlyBeAccessedByLayers("api", "eval", "mixture", "config")
                 .whereLayer("upstream").mayOnlyBeAccessedByLayers("mixture", "observability", "demo", "config")
                 // The web layer knows providers only by the failures it turns into statuses and outcomes.
                 .ignoreDependency(resideInAPackage("dev.moagateway.api.."),

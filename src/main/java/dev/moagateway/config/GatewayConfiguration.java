@@ -89,9 +89,15 @@ class GatewayConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> openAiRoutes(MoaProperties properties, Catalog catalog, JsonMapper json) {
+    MixtureRunner mixtureRunner(JsonMapper json) {
+        return new MixtureRunner(json);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> openAiRoutes(MoaProperties properties, Catalog catalog, MixtureRunner runner,
+            JsonMapper json) {
         MoaProperties.Limits limits = properties.limits();
-        ChatCompletionsHandler chat = new ChatCompletionsHandler(catalog, new MixtureRunner(json), json,
+        ChatCompletionsHandler chat = new ChatCompletionsHandler(catalog, runner, json,
                 properties.keepAliveInterval(), limits.maxRequestSize().toBytes(), limits.maxJsonDepth(),
                 properties.trace().enabled());
         return ApiRoutes.routes(chat, new ModelsHandler(catalog));

@@ -1,7 +1,9 @@
 package dev.moagateway.demo;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +21,9 @@ record DemoAnswer(String id, String text, List<String> tokens, String finishReas
     private static final Pattern REFERENCE = Pattern.compile("<reference id=\"(\\d+)\">\\s*(.*?)\\s*</reference>",
             Pattern.DOTALL);
     private static final Pattern TOKEN = Pattern.compile("\\S+\\s*");
+    /** The two answers of a pairwise judging prompt, as the eval command writes it. */
+    private static final Pattern PAIR = Pattern.compile("<answer_a>(.*)</answer_a>.*<answer_b>(.*)</answer_b>",
+            Pattern.DOTALL);
 
     private static final List<String> POINTS = List.of(
             "start from a precise definition of the terms",
@@ -35,9 +40,12 @@ record DemoAnswer(String id, String text, List<String> tokens, String finishReas
             "a diagram of the steps removes most of the confusion");
 
     static DemoAnswer write(ChatCompletionRequest request) {
-        String question = abbreviate(latestUserText(request.messages()), 80);
+        String latest = latestUserText(request.messages());
+        String question = abbreviate(latest, 80);
         List<String> references = references(request.messages());
-        String text = references.isEmpty() ? draft(request.model(), question)
+        Matcher pair = PAIR.matcher(latest);
+        String text = pair.find() ? verdict(pair.group(1), pair.group(2))
+                : references.isEmpty() ? draft(request.model(), question)
                 : synthesis(request.model(), question, references);
         List<String> tokens = tokens(text);
         String finishReason = "stop";
@@ -50,6 +58,23 @@ record DemoAnswer(String id, String text, List<String> tokens, String finishReas
         String id = "chatcmpl-demo" + Integer.toHexString((request.model() + text).hashCode());
         return new DemoAnswer(id, String.join("", tokens), List.copyOf(tokens), finishReason,
                 new Usage(promptTokens, tokens.size(), promptTokens + tokens.size()));
+    }
+
+    /**
+     * A simulated judge's verdict on a pair: the answer with clearly more distinct words is taken as the fuller,
+     * so the verdict is the same whichever answer comes first.
+     */
+    private static String verdict(String a, String b) {
+        long wordsA = distinctWords(a);
+        long wordsB = distinctWords(b);
+        String mark = Math.abs(wordsA - wordsB) * 10 <= Math.max(wordsA, wordsB) ? "C" : wordsA > wordsB ? "A" : "B";
+        return "Simulated judge: answer A uses %d distinct words and answer B %d; the fuller answer is taken as the "
+                .formatted(wordsA, wordsB) + "better one, and answers within a tenth of each other tie. [[" + mark + "]]";
+    }
+
+    private static long distinctWords(String text) {
+        return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")).filter(word -> !word.isEmpty())
+                .distinct().count();
     }
 
     private static String draft(String model, String question) {

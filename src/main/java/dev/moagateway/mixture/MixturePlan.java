@@ -2,7 +2,9 @@ package dev.moagateway.mixture;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import dev.moagateway.upstream.UpstreamRegistry;
 
@@ -48,6 +50,19 @@ public final class MixturePlan implements Route {
     /** Where answers carry the run's account unless the request says otherwise. */
     public Progress progress() {
         return progress;
+    }
+
+    /** The models it calls, each once, in order: every layer's proposers, then the aggregator. */
+    public List<String> memberIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        layers.forEach(layer -> ids.addAll(layer.ids()));
+        ids.add(aggregator.id());
+        return List.copyOf(ids);
+    }
+
+    /** The aggregator's {@code provider/model}. */
+    public String aggregatorId() {
+        return aggregator.id();
     }
 
     List<LayerPlan> layers() {

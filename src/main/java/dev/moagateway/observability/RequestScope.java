@@ -199,6 +199,20 @@ public final class RequestScope {
         return ObservedCall.start(this, telemetry, tagged, labels.model(), price, callParent, request);
     }
 
+    /** The input tokens of the calls ended so far, as their providers counted them. */
+    public long inputTokens() {
+        return inputTokens.sum();
+    }
+
+    public long outputTokens() {
+        return outputTokens.sum();
+    }
+
+    /** What the calls ended so far cost at the configured prices; null when none had a price. */
+    public Double costUsd() {
+        return priced ? costUsd.sum() : null;
+    }
+
     void used(long input, long output, Double cost) {
         inputTokens.add(Math.max(0, input));
         outputTokens.add(Math.max(0, output));
