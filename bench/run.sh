@@ -151,17 +151,18 @@ if [ "$section" = all ]; then
     wait "$gateway" 2> /dev/null || true
 fi
 
-# Telemetry: four gateways, identical but for their telemetry, all started now. While one is measured the others
+# Telemetry: five gateways, identical but for their telemetry, all started now. While one is measured the others
 # are idle but for their scrapes and timers; what that costs them is printed at the end. Each one's trace exporter
 # names its port in its URL, so that the fake can count each one's exports; the two with tracing export off have
 # one too, which must stay unused.
-variants=(off metrics metrics+10% metrics+100%)
+variants=(off metrics metrics+10% metrics+100% metrics+10%+log)
 declare -A flags=(
     [off]="--management.metrics.enable.all=false --management.tracing.export.enabled=false
         --management.tracing.sampling.probability=0"
     [metrics]="--management.tracing.export.enabled=false --management.tracing.sampling.probability=0"
-    [metrics+10%]="--management.tracing.sampling.probability=0.1 --logging.level.dev.moagateway.access=INFO"
-    [metrics+100%]="--management.tracing.sampling.probability=1 --logging.level.dev.moagateway.access=INFO"
+    [metrics+10%]="--management.tracing.sampling.probability=0.1"
+    [metrics+100%]="--management.tracing.sampling.probability=1"
+    [metrics+10%+log]="--management.tracing.sampling.probability=0.1 --logging.level.dev.moagateway.access=INFO"
 )
 declare -A port pid
 targets=(direct="${url[direct]}")
@@ -192,8 +193,9 @@ for variant in "${variants[@]}"; do
     scrapers+=($!)
 done
 
-echo "telemetry: gateways with telemetry off (off), with metrics (metrics), with metrics, 10% of traces exported" \
-    "and access lines logged (metrics+10%), the same with every trace exported (metrics+100%)"
+echo "telemetry: gateways with telemetry off (off), with metrics (metrics), with metrics and 10% of traces exported" \
+    "(metrics+10%), the same with every trace exported (metrics+100%), and metrics+10% with its access log" \
+    "(metrics+10%+log)"
 echo "warming up: ${WARMUP_SECONDS} s of load on each target, then streams"
 warm=("${variants[@]}")
 [ "$section" = all ] || warm=(direct "${warm[@]}")

@@ -128,6 +128,11 @@ class GatewayConfiguration {
     }
 
     @Bean
+    static AsyncAccessLog asyncAccessLog() {
+        return new AsyncAccessLog();
+    }
+
+    @Bean
     RequestScopeFilter requestScopeFilter(Telemetry telemetry) {
         return new RequestScopeFilter(telemetry);
     }

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +29,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The eval command end to end, through the gateway's engine, over WireMock upstreams whose judges are scripted,
@@ -76,7 +78,7 @@ class EvalCommandTest {
         assertThat(eval("--contestants", "up/alpha,up/beta", "--judge", "up/first-fan")).isZero();
 
         JsonNode beta = standing("up/beta");
-        assertThat(beta.path("ties").asInt()).isEqualTo(3);
+        assertThat(beta.path("ties").asInt()).as(this::results).isEqualTo(3);
         assertThat(beta.path("wins").asInt() + beta.path("losses").asInt()).isZero();
         assertThat(beta.path("win_rate").asDouble()).isEqualTo(0.5);
         assertThat(upstream.findAll(postRequestedFor(urlEqualTo(PATH))
@@ -96,7 +98,7 @@ class EvalCommandTest {
         assertThat(summary.path("baseline").asString()).isEqualTo("up/alpha");
         assertThat(summary.path("prompts").asInt()).isEqualTo(3);
         JsonNode beta = standing("up/beta");
-        assertThat(beta.path("win_rate").asDouble()).isEqualTo(1.0);
+        assertThat(beta.path("win_rate").asDouble()).as(this::results).isEqualTo(1.0);
         assertThat(beta.path("wins").asInt()).isEqualTo(3);
         assertThat(beta.path("ci_low").asDouble()).isBetween(0.0, 1.0);
         assertThat(beta.path("ci_high").asDouble()).isEqualTo(1.0);
@@ -110,11 +112,11 @@ class EvalCommandTest {
     void aRerunDoesOnlyWhatIsMissing() throws IOException {
         judgePreferring("beta-fan", "Beta answers");
         eval("--contestants", "up/alpha,up/beta", "--judge", "up/beta-fan");
-        int calls = upstream.getAllServeEvents().size();
-        assertThat(calls).isEqualTo(3 * 2 + 3 * 2);
+        int calls = 3 * 2 + 3 * 2;
+        awaitCalls(calls);
 
         eval("--contestants", "up/alpha,up/beta", "--judge", "up/beta-fan");
-        assertThat(upstream.getAllServeEvents()).hasSize(calls);
+        awaitCalls(calls);
 
         Path results = dir.resolve("out").resolve(Results.FILE);
         List<String> kept = new ArrayList<>();
@@ -130,8 +132,14 @@ class EvalCommandTest {
         Files.write(results, kept);
         eval("--contestants", "up/alpha,up/beta", "--judge", "up/beta-fan");
 
-        assertThat(upstream.getAllServeEvents()).hasSize(calls + 1 + 2);
+        awaitCalls(calls + 1 + 2);
         assertThat(standing("up/beta").path("wins").asInt()).isEqualTo(3);
+    }
+
+    /** WireMock notes a call just after answering it: the count settles a moment after the run. */
+    private static void awaitCalls(int calls) {
+        await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
+                .until(() -> upstream.getAllServeEvents().size() == calls);
     }
 
     @Test
@@ -195,6 +203,16 @@ class EvalCommandTest {
         return new EvalCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).execute(MoaGatewayApplication.class,
                 all.toArray(String[]::new));
+    }
+
+    /** What the run wrote, to tell why a figure is off. */
+    private String results() {
+        try {
+            return Files.readString(dir.resolve("out").resolve(Results.FILE));
+        }
+        catch (IOException unreadable) {
+            return "no results: " + unreadable;
+        }
     }
 
     private JsonNode summary() throws IOException {

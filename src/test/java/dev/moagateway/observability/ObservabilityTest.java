@@ -244,8 +244,11 @@ class ObservabilityTest extends GatewayTest {
         duoUpstreams();
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         Logger gateway = (Logger) LoggerFactory.getLogger("dev.moagateway");
+        Logger accessLog = (Logger) LoggerFactory.getLogger("dev.moagateway.access");
         lines.start();
         gateway.addAppender(lines);
+        // The access log has an appender of its own, which the gateway's lines do not reach.
+        accessLog.addAppender(lines);
         try {
             chat("duo", true, "obs-log-1", null);
             await().atMost(Duration.ofSeconds(5)).until(() -> List.copyOf(lines.list).stream()
@@ -253,6 +256,7 @@ class ObservabilityTest extends GatewayTest {
         }
         finally {
             gateway.detachAppender(lines);
+            accessLog.detachAppender(lines);
         }
         List<ILoggingEvent> logged = List.copyOf(lines.list);
         assertThat(logged).anyMatch(line -> line.getFormattedMessage().startsWith("Proposer dropped: fake/p3"));
