@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.springframework.http.HttpHeaders;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,6 +48,9 @@ public final class Telemetry {
         this.models = new ModelNames(configured, maxChosenModels);
         this.captureContent = captureContent;
         this.json = json;
+        // OpenTelemetry finds its context storage with a ServiceLoader, which reads jars, on first use: at start
+        // here, rather than on an event loop at the first request.
+        Context.root();
     }
 
     /**
