@@ -9,35 +9,28 @@ import java.nio.file.Path;
 import java.util.List;
 
 import dev.moagateway.MoaGatewayApplication;
+import dev.moagateway.testing.HeadlessChromium;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * An eval's report in a real browser (Debian's headless Chromium through its chromedriver, as the
- * playground's test): the page renders from the file alone, every contestant in its table. Skips itself where
- * Chromium or its driver is not installed.
+ * An eval's report in a real browser ({@link HeadlessChromium}): the page renders from the file alone, every
+ * contestant in its table. Skips itself where Chromium or its driver is not installed.
  */
 class EvalReportBrowserTest {
-
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void needsChromium() {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs " + CHROMIUM + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
+        HeadlessChromium.assumeInstalled();
     }
 
     @Test
@@ -58,12 +51,7 @@ class EvalReportBrowserTest {
         assertThat(status).isZero();
 
         Path profile = Files.createTempDirectory(dir, "chromium-");
-        ChromeDriver browser = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build(),
-                new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new", "--no-sandbox",
-                        "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run",
-                        "--user-data-dir=" + profile));
+        ChromeDriver browser = HeadlessChromium.start(profile);
         try {
             browser.get(dir.resolve("out/report.html").toUri().toString());
 

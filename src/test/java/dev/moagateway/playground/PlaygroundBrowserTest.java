@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.moagateway.testing.GatewayTest;
+import dev.moagateway.testing.HeadlessChromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,26 +19,19 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The playground at {@code /} in a real browser: Debian's headless Chromium, driven by Selenium through
- * Debian's chromedriver, against the gateway with {@code moa-demo} over the demo provider at 200x speed.
- * Both binaries are named explicitly, so Selenium Manager never looks for (or downloads) a browser. Selenium
- * blocks, which is fine here: it runs on the test thread, never on an event loop. Skips itself where
- * Chromium or its driver is not installed ({@code .ci/run} installs them).
+ * The playground at {@code /} in a real browser ({@link HeadlessChromium}), against the gateway with
+ * {@code moa-demo} over the demo provider at 200x speed. Skips itself where Chromium or its driver is not
+ * installed.
  */
 class PlaygroundBrowserTest extends GatewayTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** A turn of moa-demo takes well under a second at 200x; this bounds a broken page, not a slow one. */
     private static final Duration TURN_TIMEOUT = Duration.ofSeconds(30);
     private static final Map<Integer, List<String>> PROPOSERS = Map.of(
@@ -49,23 +43,13 @@ class PlaygroundBrowserTest extends GatewayTest {
 
     @BeforeAll
     static void needsChromium() {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs " + CHROMIUM + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
+        HeadlessChromium.assumeInstalled();
     }
 
     @BeforeEach
     void openBrowser() throws IOException {
         profile = Files.createTempDirectory("playground-chromium-");
-        ChromeDriverService driver = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--no-first-run", "--window-size=1400,900", "--user-data-dir=" + profile);
-        browser = new ChromeDriver(driver, options);
+        browser = HeadlessChromium.start(profile);
     }
 
     @AfterEach
