@@ -1,6 +1,7 @@
 package dev.moagateway.upstream;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 import reactor.core.publisher.Flux;
@@ -8,7 +9,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Retries a call that failed in a way that is safe to repeat (no answer, 408, 409, 429, 5xx), at most
- * twice, waiting as the provider's {@code Retry-After} asks or backing off exponentially. Clients' SDKs
+ * twice, waiting as the provider's {@code Retry-After} asks or backing off exponentially with jitter. Clients' SDKs
  * retry too, so ours stays small; a wait longer than {@link #MAX_WAIT} is not worth holding the client for.
  */
 final class RetryPolicy {
@@ -61,7 +62,16 @@ final class RetryPolicy {
         if (retries >= MAX_RETRIES || !(failure instanceof UpstreamException upstream) || !upstream.isRetryable()) {
             return null;
         }
-        Duration wait = upstream.retryAfter() != null ? upstream.retryAfter() : FIRST_BACKOFF.multipliedBy(1L << retries);
+        Duration wait = upstream.retryAfter() != null ? upstream.retryAfter()
+                : backoff(retries, ThreadLocalRandom.current().nextDouble());
         return wait.compareTo(MAX_WAIT) > 0 ? null : wait;
+    }
+
+    /**
+     * The exponential backoff, shortened by up to a quarter at random ({@code random} from 0 to 1), as the
+     * official SDKs do: a mixture's calls to one provider fail together, and must not all come back together.
+     */
+    static Duration backoff(int retries, double random) {
+        return Duration.ofNanos((long) (FIRST_BACKOFF.multipliedBy(1L << retries).toNanos() * (1 - 0.25 * random)));
     }
 }
