@@ -11,6 +11,8 @@ import dev.moagateway.mixture.Passthrough;
 import dev.moagateway.mixture.Route;
 import dev.moagateway.observability.RequestScope;
 import dev.moagateway.openai.ChatCompletionRequest;
+import dev.moagateway.openai.ErrorDetail;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -31,10 +33,14 @@ public final class ChatCompletionsHandler {
     private final MixtureStream streams;
     private final MixtureAnswer answers;
     private final boolean traceEnabled;
+    private final int maxDepth;
 
-    /** {@code traceEnabled} false ignores every request for a trace. */
+    /**
+     * {@code traceEnabled} false ignores every request for a trace; a mixture request whose caller's depth has
+     * reached {@code maxDepth} is refused.
+     */
     public ChatCompletionsHandler(Catalog catalog, MixtureRunner runner, JsonMapper json, Duration keepAliveInterval,
-            long maxRequestBytes, int maxJsonDepth, boolean traceEnabled) {
+            long maxRequestBytes, int maxJsonDepth, boolean traceEnabled, int maxDepth) {
         this.catalog = catalog;
         this.runner = runner;
         this.reader = new ChatRequestReader(maxRequestBytes, maxJsonDepth);
@@ -42,6 +48,7 @@ public final class ChatCompletionsHandler {
         this.streams = new MixtureStream(json);
         this.answers = new MixtureAnswer(json);
         this.traceEnabled = traceEnabled;
+        this.maxDepth = maxDepth;
     }
 
     public Mono<ServerResponse> create(ServerRequest request) {
@@ -60,6 +67,12 @@ public final class ChatCompletionsHandler {
                     : relay(passthrough.complete(request, scope));
         }
         MixturePlan mixture = (MixturePlan) route;
+        if (scope.depth() >= maxDepth) {
+            throw ApiException.of(HttpStatus.BAD_REQUEST, ErrorDetail.INVALID_REQUEST, null, "mixture_depth_exceeded",
+                    "This request has come through " + scope.depth() + " gateways' mixtures already ("
+                    + RequestScope.DEPTH_HEADER + ": " + scope.depth() + "), and moa.max-depth is " + maxDepth
+                    + ": refused, so that gateways calling each other cannot loop.");
+        }
         MoaOptions options = new MoaOptions(call.moa().progress() != null ? call.moa().progress() : mixture.progress(),
                 traceEnabled && call.moa().trace(), call.moa().events());
         Flux<MixtureEvent> run = runner.run(mixture, request, scope);

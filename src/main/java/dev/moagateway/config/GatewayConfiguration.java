@@ -99,7 +99,7 @@ class GatewayConfiguration {
         MoaProperties.Limits limits = properties.limits();
         ChatCompletionsHandler chat = new ChatCompletionsHandler(catalog, runner, json,
                 properties.keepAliveInterval(), limits.maxRequestSize().toBytes(), limits.maxJsonDepth(),
-                properties.trace().enabled());
+                properties.trace().enabled(), properties.maxDepth());
         return ApiRoutes.routes(chat, new ModelsHandler(catalog));
     }
 

@@ -30,12 +30,14 @@ import org.springframework.util.unit.DataSize;
  * @param trace             whether requests may ask for the trace of a mixture's run
  * @param cors              which browser origins may call the API
  * @param telemetry         what metrics and traces may hold
+ * @param maxDepth          the {@code x-moa-depth} at which a mixture request is refused: how many gateways'
+ *                          mixtures one request may pass through, so that gateways calling each other stop
  */
 @ConfigurationProperties("moa")
 public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> providers,
         Map<String, Mixture> models, @DefaultValue("10s") Duration keepAliveInterval, @DefaultValue Demo demo,
         @DefaultValue Limits limits, @DefaultValue Trace trace, @DefaultValue Cors cors,
-        @DefaultValue Telemetry telemetry) {
+        @DefaultValue Telemetry telemetry, @DefaultValue("2") int maxDepth) {
 
     public static final String DEMO_PROVIDER = "demo";
 
@@ -46,6 +48,9 @@ public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> 
         if (providers.containsKey(DEMO_PROVIDER)) {
             throw new IllegalArgumentException("moa.providers.demo: 'demo' is the built-in simulated provider; "
                     + "give yours another name");
+        }
+        if (maxDepth < 1) {
+            throw new IllegalArgumentException("moa.max-depth must be at least 1, got " + maxDepth);
         }
         if (keepAliveInterval.isNegative() || keepAliveInterval.isZero()) {
             throw new IllegalArgumentException("moa.keep-alive-interval must be positive, got " + keepAliveInterval);

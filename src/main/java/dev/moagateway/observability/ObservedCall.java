@@ -80,6 +80,7 @@ public final class ObservedCall implements CallObserver {
     public void headers(BiConsumer<String, String> header) {
         telemetry.propagator.inject(context, header, BiConsumer::accept);
         header.accept(REQUEST_ID_HEADER, scope.requestId());
+        header.accept(RequestScope.DEPTH_HEADER, Integer.toString(scope.depth() + 1));
     }
 
     @Override

@@ -36,6 +36,9 @@ public final class RequestScope {
     public static final String TRACE_ID = "traceId";
     public static final String SPAN_ID = "spanId";
 
+    /** How many gateways' calls a request has come through: each upstream call carries one more. */
+    public static final String DEPTH_HEADER = "x-moa-depth";
+
     private static final Logger access = LoggerFactory.getLogger("dev.moagateway.access");
     private static final AttributeKey<String> MIXTURE = AttributeKey.stringKey("moa.mixture");
     private static final AttributeKey<Long> LAYER = AttributeKey.longKey("moa.layer");
@@ -57,6 +60,7 @@ public final class RequestScope {
     private final String path;
     private final Span span;
     private final boolean counted;
+    private final int depth;
     private final long start = System.nanoTime();
     private final LongAdder inputTokens = new LongAdder();
     private final LongAdder outputTokens = new LongAdder();
@@ -73,7 +77,7 @@ public final class RequestScope {
     private volatile Throwable failure;
 
     private RequestScope(Telemetry telemetry, String requestId, String method, String path, Span span,
-            Context parent, boolean counted) {
+            Context parent, boolean counted, int depth) {
         this.telemetry = telemetry;
         this.requestId = requestId;
         this.method = method;
@@ -81,6 +85,7 @@ public final class RequestScope {
         this.span = span;
         this.parent = parent;
         this.counted = counted;
+        this.depth = depth;
         if (counted) {
             telemetry.meters.activeRequests().incrementAndGet();
         }
@@ -96,7 +101,21 @@ public final class RequestScope {
                 .setAttribute("url.path", path)
                 .setAttribute("moa.request_id", requestId)
                 .startSpan();
-        return new RequestScope(telemetry, requestId, method, path, span, caller.with(span), counted);
+        return new RequestScope(telemetry, requestId, method, path, span, caller.with(span), counted,
+                depth(headers.getFirst(DEPTH_HEADER)));
+    }
+
+    /** A caller's depth that is not a small whole number counts as none: the header is a guard, not an input. */
+    private static int depth(String header) {
+        if (header == null || header.isBlank() || header.length() > 4) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(header.strip()));
+        }
+        catch (NumberFormatException notANumber) {
+            return 0;
+        }
     }
 
     /** A scope that records nothing, for work outside a request. */
@@ -106,6 +125,11 @@ public final class RequestScope {
 
     public String requestId() {
         return requestId;
+    }
+
+    /** The caller's {@code x-moa-depth}, 0 when it sent none. */
+    public int depth() {
+        return depth;
     }
 
     /** The model the request asks for, once it has been read and found: {@code unknown} until then. */

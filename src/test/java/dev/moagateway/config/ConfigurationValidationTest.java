@@ -49,6 +49,7 @@ class ConfigurationValidationTest {
             moa.providers.up.base-url=ftp://host/v1                           | absolute http(s) URL     | moa.providers.up
             moa.providers.up.timeouts.total=0s                                | timeouts.total           | moa.providers.up
             moa.providers.demo.base-url=http://localhost/v1                   | built-in                 | moa.providers.demo
+            moa.max-depth=0                                                   | moa.max-depth            | moa
             """)
     void aBadValueIsRefusedNamingItsKey(String override, String problem, String key) {
         List<String> properties = new ArrayList<>(List.of(LAYER, AGGREGATOR));
