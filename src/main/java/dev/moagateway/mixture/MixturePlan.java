@@ -32,7 +32,7 @@ public final class MixturePlan implements Route {
         for (int i = 0; i < mixture.layers().size(); i++) {
             Layer layer = mixture.layers().get(i);
             List<Member> proposers = layer.proposers().stream().map(call -> member(call, upstreams)).toList();
-            layers.add(new LayerPlan(i + 1, proposers, layer.minProposers(), layer.deadline()));
+            layers.add(new LayerPlan(i + 1, proposers, layer.minProposers(), layer.deadline(), layer.grace()));
         }
         return new MixturePlan(id, List.copyOf(layers), member(mixture.aggregator(), upstreams), mixture.progress());
     }
@@ -73,8 +73,11 @@ public final class MixturePlan implements Route {
         return aggregator;
     }
 
-    /** One layer: {@code number} counts from 1; {@code deadline} may be null (wait for every proposer). */
-    record LayerPlan(int number, List<Member> proposers, int minProposers, Duration deadline) {
+    /**
+     * One layer: {@code number} counts from 1; {@code deadline} and {@code grace} may be null (wait for every
+     * proposer).
+     */
+    record LayerPlan(int number, List<Member> proposers, int minProposers, Duration deadline, Duration grace) {
 
         List<String> ids() {
             return proposers.stream().map(Member::id).toList();

@@ -1,10 +1,10 @@
 package dev.moagateway.mixture;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,34 +72,55 @@ public final class MixtureRunner {
         return run(plan, request, RequestScope.detached());
     }
 
-    /** Proposers start together; their events interleave as they come, and each settles once. */
+    /**
+     * Proposers start together; their events interleave as they come, and each settles once. The layer is cut
+     * short by its deadline, or once its quorum has answered and the grace after it has passed.
+     */
     private Flux<MixtureEvent> runLayer(Run run, LayerPlan layer) {
         long start = System.nanoTime();
         run.scope.phase("proposers");
         run.scope.layerStarted(layer.number());
         ChatCompletionRequest prompt = run.prompt().asSingleCompletion().asStreamWithUsage();
         CallReport[] settled = new CallReport[layer.proposers().size()];
-        AtomicBoolean cut = new AtomicBoolean();
+        AtomicReference<String> cut = new AtomicReference<>();
+        Sinks.Empty<Void> quorum = Sinks.empty();
+        AtomicInteger answered = new AtomicInteger();
         Flux<MixtureEvent> calls = Flux.merge(IntStream.range(0, settled.length)
-                .mapToObj(index -> propose(run, layer.number(), index, layer.proposers().get(index), prompt, cut::get))
+                .mapToObj(index -> propose(run, layer.number(), index, layer.proposers().get(index), prompt,
+                        () -> cut.get() != null))
                 .toList());
+        List<Mono<String>> cutoffs = new ArrayList<>();
         if (layer.deadline() != null) {
-            // Cutting the merged stream cancels the calls still in flight, which are then late, not cancelled.
-            calls = calls.takeUntilOther(Mono.delay(layer.deadline()).doOnNext(tick -> cut.set(true)));
+            cutoffs.add(Mono.delay(layer.deadline()).thenReturn("the layer's deadline of "
+                    + layer.deadline().toMillis() + " ms"));
         }
-        // Noted after the cut: a proposal that settles as the deadline passes is either passed on or late.
+        if (layer.grace() != null) {
+            calls = calls.doOnNext(event -> {
+                if (event instanceof ProposalSettled proposal && proposal.report().answered()
+                        && answered.incrementAndGet() == layer.minProposers()) {
+                    quorum.tryEmitEmpty();
+                }
+            });
+            cutoffs.add(quorum.asMono().then(Mono.delay(layer.grace())).thenReturn("the layer's grace of "
+                    + layer.grace().toMillis() + " ms after " + layer.minProposers() + " answered"));
+        }
+        if (!cutoffs.isEmpty()) {
+            // Cutting the merged stream cancels the calls still in flight, which are then late, not cancelled.
+            calls = calls.takeUntilOther(Mono.firstWithValue(cutoffs).doOnNext(cut::set));
+        }
+        // Noted after the cut: a proposal that settles as the layer is cut is either passed on or late.
         Flux<MixtureEvent> noted = calls.doOnNext(event -> {
             if (event instanceof ProposalSettled proposal) {
                 settled[proposal.index()] = proposal.report();
             }
         });
         return Flux.concat(Flux.just(new LayerStarted(layer.number(), layer.ids())), noted,
-                Flux.defer(() -> settle(run, layer, settled, start)));
+                Flux.defer(() -> settle(run, layer, settled, start, cut.get())));
     }
 
     /**
      * A failure is a value here: the layer decides whether it can do without this proposer. {@code cut} tells
-     * whether a cancellation is the layer's deadline rather than the client leaving.
+     * whether a cancellation is the layer's cut rather than the client leaving.
      */
     private Flux<MixtureEvent> propose(Run run, int layer, int index, Member proposer, ChatCompletionRequest prompt,
             BooleanSupplier cut) {
@@ -133,11 +155,12 @@ public final class MixtureRunner {
     }
 
     /** Late proposals settle now, in order; then the layer, which fails the run without its quorum. */
-    private Flux<MixtureEvent> settle(Run run, LayerPlan layer, CallReport[] settled, long start) {
+    /** {@code cut}: what went on without the proposals still missing, or null when none is. */
+    private Flux<MixtureEvent> settle(Run run, LayerPlan layer, CallReport[] settled, long start, String cut) {
         List<MixtureEvent> events = new ArrayList<>();
         for (int index = 0; index < settled.length; index++) {
             if (settled[index] == null) {
-                settled[index] = late(layer.proposers().get(index), layer.deadline(), start);
+                settled[index] = late(layer.proposers().get(index), cut, start);
                 events.add(new ProposalSettled(layer.number(), index, settled[index]));
             }
         }
@@ -159,10 +182,9 @@ public final class MixtureRunner {
         return done;
     }
 
-    private static CallReport late(Member proposer, Duration deadline, long start) {
-        return new CallReport(proposer.id(), Outcome.LATE, null, proposer.id() + " did not answer within the layer's "
-                + "deadline of " + deadline.toMillis() + " ms", null, null, CallTally.millis(System.nanoTime() - start),
-                null);
+    private static CallReport late(Member proposer, String cut, long start) {
+        return new CallReport(proposer.id(), Outcome.LATE, null, proposer.id() + " did not answer within " + cut,
+                null, null, CallTally.millis(System.nanoTime() - start), null);
     }
 
     private static QuorumException quorumFailure(LayerPlan layer, List<CallReport> proposals, int answered) {

@@ -133,6 +133,52 @@ class MixtureRunnerTest {
     }
 
     @Test
+    void onceTheQuorumHasAnsweredTheGraceSettlesTheRestAsLateAndCancelsThem() {
+        fake.streams("quick-1", Duration.ofMillis(100), "One.");
+        fake.streams("quick-2", Duration.ofMillis(300), "Two.");
+        fake.streams("slow", Duration.ofSeconds(5), "Three.");
+        fake.script("hung", Flux.never());
+        fake.streams("agg", Duration.ofMillis(100), "Done.");
+
+        StepVerifier.withVirtualTime(() -> runner.run(plan(Duration.ofSeconds(60), Duration.ofSeconds(2), 2,
+                                "quick-1", "slow", "quick-2", "hung"), question)
+                        .filter(event -> event instanceof ProposalSettled || event instanceof LayerSettled))
+                .thenAwait(Duration.ofMillis(300))
+                .assertNext(event -> assertThat(((ProposalSettled) event).index()).isZero())
+                .assertNext(event -> assertThat(((ProposalSettled) event).index()).isEqualTo(2))
+                .expectNoEvent(Duration.ofMillis(1900))
+                .thenAwait(Duration.ofMillis(100))
+                .assertNext(event -> {
+                    CallReport late = ((ProposalSettled) event).report();
+                    assertThat(late.outcome()).isEqualTo(Outcome.LATE);
+                    assertThat(late.error()).isEqualTo("fake/slow did not answer within the layer's grace of 2000 ms"
+                            + " after 2 answered");
+                })
+                .assertNext(event -> assertThat(((ProposalSettled) event).report().outcome()).isEqualTo(Outcome.LATE))
+                .assertNext(event -> assertThat(((LayerSettled) event).answered()).isEqualTo(2))
+                .thenAwait(Duration.ofSeconds(1))
+                .verifyComplete();
+        assertThat(fake.cancelled()).containsExactlyInAnyOrder("slow", "hung");
+    }
+
+    @Test
+    void withAGraceButNoQuorumTheDeadlineStillDecides() {
+        fake.streams("quick", Duration.ofMillis(100), "One.");
+        fake.script("hung", Flux.never());
+        fake.streams("agg", Duration.ofMillis(100), "Done.");
+
+        StepVerifier.withVirtualTime(() -> runner.run(plan(Duration.ofSeconds(10), Duration.ofSeconds(1), 2,
+                                "quick", "hung"), question)
+                        .filter(LayerSettled.class::isInstance))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(9_999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNextCount(1)
+                .expectError(QuorumException.class)
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aLayerWithTooFewAnswersSettlesThenFailsTheRunNamingEachFailure() {
         fake.streams("fine", Duration.ZERO, "Fine.");
         fake.script("down", Flux.error(UpstreamException.rejected("fake/down", 503, "overloaded", null)));
@@ -173,11 +219,16 @@ class MixtureRunnerTest {
     }
 
     private MixturePlan plan(Duration deadline, int minProposers, String... proposers) {
+        return plan(deadline, null, minProposers, proposers);
+    }
+
+    private MixturePlan plan(Duration deadline, Duration grace, int minProposers, String... proposers) {
         List<ModelCall> calls = new ArrayList<>();
         for (String proposer : proposers) {
             calls.add(call(proposer));
         }
-        Mixture mixture = new Mixture(List.of(new Layer(minProposers, calls, deadline)), call("agg"), Progress.NONE);
+        Mixture mixture = new Mixture(List.of(new Layer(minProposers, calls, deadline, grace)), call("agg"),
+                Progress.NONE);
         return MixturePlan.resolve("mix", mixture, new UpstreamRegistry(Map.of("fake", fake)));
     }
 
