@@ -27,7 +27,7 @@ import reactor.core.publisher.SignalType;
  */
 public final class RequestScopeFilter implements WebFilter, Ordered {
 
-    public static final String HEADER = "x-request-id";
+    public static final String HEADER = RequestScope.REQUEST_ID_HEADER;
     private static final String CHAT_COMPLETIONS = "/v1/chat/completions";
     private static final String ATTRIBUTE = RequestScope.class.getName();
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -62,7 +62,7 @@ public final class RequestScopeFilter implements WebFilter, Ordered {
 
     /** The request's scope; one that records nothing when it came some other way than through this filter. */
     static RequestScope scope(ServerRequest request) {
-        return request.attribute(ATTRIBUTE).map(RequestScope.class::cast).orElseGet(RequestScope::detached);
+        return scope(request.exchange());
     }
 
     static RequestScope scope(ServerWebExchange exchange) {

@@ -67,11 +67,6 @@ public final class MixtureRunner {
         }));
     }
 
-    /** {@link #run(MixturePlan, ChatCompletionRequest, RequestScope)} outside any request's scope. */
-    public Flux<MixtureEvent> run(MixturePlan plan, ChatCompletionRequest request) {
-        return run(plan, request, RequestScope.detached());
-    }
-
     /**
      * Proposers start together; their events interleave as they come, and each settles once. The layer is cut
      * short by its deadline, or once its quorum has answered and the grace after it has passed.

@@ -26,7 +26,6 @@ import reactor.core.publisher.Mono;
  */
 public final class ObservedCall implements CallObserver {
 
-    static final String REQUEST_ID_HEADER = "x-request-id";
     private static final AttributeKey<String> OUTPUT_MESSAGES = AttributeKey.stringKey("gen_ai.output.messages");
     private static final String CONTENT_EVENT = "gen_ai.client.inference.operation.details";
 
@@ -79,7 +78,7 @@ public final class ObservedCall implements CallObserver {
     @Override
     public void headers(BiConsumer<String, String> header) {
         telemetry.propagator.inject(context, header, BiConsumer::accept);
-        header.accept(REQUEST_ID_HEADER, scope.requestId());
+        header.accept(RequestScope.REQUEST_ID_HEADER, scope.requestId());
         header.accept(RequestScope.DEPTH_HEADER, Integer.toString(scope.depth() + 1));
     }
 

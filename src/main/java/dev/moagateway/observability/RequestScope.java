@@ -36,6 +36,8 @@ public final class RequestScope {
     public static final String TRACE_ID = "traceId";
     public static final String SPAN_ID = "spanId";
 
+    /** The request's id: the caller's when it is sane, sent upstream with every call. */
+    public static final String REQUEST_ID_HEADER = "x-request-id";
     /** How many gateways' calls a request has come through: each upstream call carries one more. */
     public static final String DEPTH_HEADER = "x-moa-depth";
 

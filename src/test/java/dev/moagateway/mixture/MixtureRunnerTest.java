@@ -16,6 +16,7 @@ import dev.moagateway.mixture.MixtureEvent.LayerStarted;
 import dev.moagateway.mixture.MixtureEvent.ProposalSettled;
 import dev.moagateway.mixture.MixtureEvent.RunFinished;
 import dev.moagateway.mixture.MixtureEvent.RunStarted;
+import dev.moagateway.observability.RequestScope;
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
 import dev.moagateway.testing.UpstreamBodies;
@@ -46,7 +47,7 @@ class MixtureRunnerTest {
         fake.streams("fast", Duration.ofMillis(10), "Fast", " answer.");
         fake.streams("agg", Duration.ofMillis(5), "Final", " answer.");
 
-        List<MixtureEvent> events = runner.run(plan(null, 1, "slow", "fast"), question).collectList()
+        List<MixtureEvent> events = run(plan(null, 1, "slow", "fast")).collectList()
                 .block(Duration.ofSeconds(5));
 
         assertThat(events.get(0)).isEqualTo(new RunStarted("mix", List.of(List.of("fake/slow", "fake/fast")), "fake/agg"));
@@ -79,7 +80,7 @@ class MixtureRunnerTest {
                 Flux.error(UpstreamException.malformed("fake/broken", "failed mid-stream: crashed"))));
         fake.streams("agg", Duration.ZERO, "Done.");
 
-        List<MixtureEvent> events = runner.run(plan(null, 1, "good", "broken"), question).collectList()
+        List<MixtureEvent> events = run(plan(null, 1, "good", "broken")).collectList()
                 .block(Duration.ofSeconds(5));
 
         assertThat(texts(events, 1)).isEqualTo("Hal");
@@ -100,8 +101,8 @@ class MixtureRunnerTest {
         fake.streams("fine", Duration.ZERO, "Fine.");
         fake.streams("agg", Duration.ZERO, "Done.");
 
-        List<MixtureEvent> events = runner.run(plan(null, 1, "refusing", "away", "stalled", "silent", "garbled", "fine"),
-                question).collectList().block(Duration.ofSeconds(5));
+        List<MixtureEvent> events = run(plan(null, 1, "refusing", "away", "stalled", "silent", "garbled", "fine"))
+                .collectList().block(Duration.ofSeconds(5));
 
         assertThat(only(events, LayerSettled.class).proposals()).extracting(CallReport::outcome).containsExactly(
                 Outcome.REJECTED, Outcome.UNREACHABLE, Outcome.TIMEOUT, Outcome.EMPTY, Outcome.MALFORMED,
@@ -116,7 +117,7 @@ class MixtureRunnerTest {
         fake.script("straggler", Flux.just(chunk("straggler", "Still")).concatWith(Flux.never()));
         fake.streams("agg", Duration.ofMillis(100), "Done.");
 
-        StepVerifier.withVirtualTime(() -> runner.run(plan(Duration.ofSeconds(2), 1, "straggler", "quick"), question)
+        StepVerifier.withVirtualTime(() -> run(plan(Duration.ofSeconds(2), 1, "straggler", "quick"))
                         .filter(event -> event instanceof ProposalSettled || event instanceof LayerSettled))
                 .thenAwait(Duration.ofSeconds(1))
                 .assertNext(event -> assertThat(((ProposalSettled) event).index()).isEqualTo(1))
@@ -140,8 +141,8 @@ class MixtureRunnerTest {
         fake.script("hung", Flux.never());
         fake.streams("agg", Duration.ofMillis(100), "Done.");
 
-        StepVerifier.withVirtualTime(() -> runner.run(plan(Duration.ofSeconds(60), Duration.ofSeconds(2), 2,
-                                "quick-1", "slow", "quick-2", "hung"), question)
+        StepVerifier.withVirtualTime(() -> run(plan(Duration.ofSeconds(60), Duration.ofSeconds(2), 2,
+                                "quick-1", "slow", "quick-2", "hung"))
                         .filter(event -> event instanceof ProposalSettled || event instanceof LayerSettled))
                 .thenAwait(Duration.ofMillis(300))
                 .assertNext(event -> assertThat(((ProposalSettled) event).index()).isZero())
@@ -167,8 +168,8 @@ class MixtureRunnerTest {
         fake.script("hung", Flux.never());
         fake.streams("agg", Duration.ofMillis(100), "Done.");
 
-        StepVerifier.withVirtualTime(() -> runner.run(plan(Duration.ofSeconds(10), Duration.ofSeconds(1), 2,
-                                "quick", "hung"), question)
+        StepVerifier.withVirtualTime(() -> run(plan(Duration.ofSeconds(10), Duration.ofSeconds(1), 2,
+                                "quick", "hung"))
                         .filter(LayerSettled.class::isInstance))
                 .expectSubscription()
                 .expectNoEvent(Duration.ofMillis(9_999))
@@ -183,7 +184,7 @@ class MixtureRunnerTest {
         fake.streams("fine", Duration.ZERO, "Fine.");
         fake.script("down", Flux.error(UpstreamException.rejected("fake/down", 503, "overloaded", null)));
 
-        StepVerifier.create(runner.run(plan(null, 2, "fine", "down"), question)
+        StepVerifier.create(run(plan(null, 2, "fine", "down"))
                         .filter(LayerSettled.class::isInstance))
                 .expectNextCount(1)
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(QuorumException.class).hasMessage(
@@ -197,7 +198,7 @@ class MixtureRunnerTest {
         fake.script("hang-1", Flux.never());
         fake.script("hang-2", Flux.just(chunk("hang-2", "Some")).concatWith(Flux.never()));
 
-        StepVerifier.create(runner.run(plan(null, 1, "hang-1", "hang-2"), question))
+        StepVerifier.create(run(plan(null, 1, "hang-1", "hang-2")))
                 .expectNextCount(3)
                 .thenCancel()
                 .verify(Duration.ofSeconds(5));
@@ -210,12 +211,16 @@ class MixtureRunnerTest {
         fake.streams("fine", Duration.ZERO, "Fine.");
         fake.script("agg", Flux.just(chunk("agg", "Par")).concatWith(Flux.never()));
 
-        StepVerifier.create(runner.run(plan(null, 1, "fine"), question).filter(AnswerChunk.class::isInstance))
+        StepVerifier.create(run(plan(null, 1, "fine")).filter(AnswerChunk.class::isInstance))
                 .expectNextCount(1)
                 .thenCancel()
                 .verify(Duration.ofSeconds(5));
 
         assertThat(fake.cancelled()).containsExactly("agg");
+    }
+
+    private Flux<MixtureEvent> run(MixturePlan plan) {
+        return runner.run(plan, question, RequestScope.detached());
     }
 
     private MixturePlan plan(Duration deadline, int minProposers, String... proposers) {
