@@ -29,6 +29,9 @@ function appendText(element, text) {
   element.scrollTop = element.scrollHeight;
 }
 
+/** A proposer's model, and which of its samples when it is one. */
+const label = event => (event.sample ? `${event.model} #${event.sample}` : event.model);
+
 /** A proposer's card: its draft streams in, then its outcome and figures. */
 class Card {
   constructor(layer, index) {
@@ -89,10 +92,10 @@ class RunView {
         break;
       }
       case 'draft.delta':
-        this.card(event.layer, event.index, event.model).draft(event.text ?? '');
+        this.card(event.layer, event.index, label(event)).draft(event.text ?? '');
         break;
       case 'proposal.settled':
-        this.card(event.layer, event.index, event.model).settle(event);
+        this.card(event.layer, event.index, label(event)).settle(event);
         break;
       case 'layer.settled': {
         const layer = this.layer(event.layer);

@@ -60,10 +60,10 @@ final class ProgressAccount {
     }
 
     private String draft(DraftDelta delta) {
-        models.put(delta.index(), delta.model());
+        models.put(delta.index(), delta.label());
         if (live == -1) {
             live = delta.index();
-            return delta.model() + ": " + delta.text();
+            return delta.label() + ": " + delta.text();
         }
         if (live == delta.index()) {
             return delta.text();
@@ -93,7 +93,7 @@ final class ProgressAccount {
     /** A draft that settled while it was not live: its text at once, then its line. */
     private String whole(ProposalSettled settled) {
         StringBuilder draft = waiting.remove(settled.index());
-        String text = draft == null ? "" : settled.report().model() + ": " + draft + "\n";
+        String text = draft == null ? "" : settled.report().label() + ": " + draft + "\n";
         return text + line(settled.report());
     }
 
@@ -114,9 +114,9 @@ final class ProgressAccount {
             String tokens = report.usage() == null || report.usage().completionTokens() == null ? ""
                     : count(report.usage().completionTokens(), "token") + " ";
             String first = report.firstTokenMs() == null ? "" : ", first token after " + seconds(report.firstTokenMs());
-            return "✓ " + report.model() + " answered: " + tokens + "in " + seconds(report.durationMs()) + first + "\n\n";
+            return "✓ " + report.label() + " answered: " + tokens + "in " + seconds(report.durationMs()) + first + "\n\n";
         }
-        return "✗ " + report.model() + " " + report.outcome().wireName() + " after " + seconds(report.durationMs())
+        return "✗ " + report.label() + " " + report.outcome().wireName() + " after " + seconds(report.durationMs())
                 + ": " + report.error() + "\n\n";
     }
 

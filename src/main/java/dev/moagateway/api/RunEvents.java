@@ -47,8 +47,12 @@ final class RunEvents {
                     .set("proposers", json.valueToTree(layer.proposers()));
         }
         if (event instanceof DraftDelta delta) {
-            return typed("draft.delta").put("layer", delta.layer()).put("index", delta.index())
-                    .put("model", delta.model()).put("text", delta.text());
+            ObjectNode data = typed("draft.delta").put("layer", delta.layer()).put("index", delta.index())
+                    .put("model", delta.model());
+            if (delta.sample() != null) {
+                data.put("sample", delta.sample());
+            }
+            return data.put("text", delta.text());
         }
         if (event instanceof ProposalSettled settled) {
             ObjectNode data = typed("proposal.settled").put("layer", settled.layer());

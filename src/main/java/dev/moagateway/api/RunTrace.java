@@ -27,18 +27,18 @@ record RunTrace(String mixture, List<LayerTrace> layers, CallTrace aggregator, U
 
     /** One call; {@code index} is the proposer's place in its layer, null for the aggregator. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CallTrace(Integer index, String model, String outcome, String error, Usage usage,
+    record CallTrace(Integer index, String model, Integer sample, String outcome, String error, Usage usage,
             @JsonProperty("first_token_ms") Long firstTokenMs, @JsonProperty("duration_ms") long durationMs,
             @JsonProperty("cost_usd") Double costUsd, String text) {
 
         static CallTrace of(Integer index, CallReport report) {
-            return new CallTrace(index, report.model(), report.outcome().wireName(), report.error(), report.usage(),
+            return new CallTrace(index, report.model(), report.sample(), report.outcome().wireName(), report.error(), report.usage(),
                     report.firstTokenMs(), report.durationMs(), report.costUsd(), report.text());
         }
 
         /** Events carry the text as it streams, so their settled calls leave it out. */
         CallTrace withoutText() {
-            return new CallTrace(index, model, outcome, error, usage, firstTokenMs, durationMs, costUsd, null);
+            return new CallTrace(index, model, sample, outcome, error, usage, firstTokenMs, durationMs, costUsd, null);
         }
     }
 

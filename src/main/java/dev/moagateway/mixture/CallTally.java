@@ -8,13 +8,15 @@ import dev.moagateway.upstream.Outcome;
 final class CallTally {
 
     private final String model;
+    private final Integer sample;
     private final long start = System.nanoTime();
     private final StringBuilder text = new StringBuilder();
     private long firstTextAt;
     private Usage usage;
 
-    CallTally(String model) {
+    CallTally(String model, Integer sample) {
         this.model = model;
+        this.sample = sample;
     }
 
     /** Notes the chunk's usage and text; returns the text, empty when it has none. */
@@ -57,7 +59,7 @@ final class CallTally {
     private CallReport report(Outcome outcome, String answer, String error) {
         long now = System.nanoTime();
         Long firstTokenMs = text.isEmpty() ? null : millis(firstTextAt - start);
-        return new CallReport(model, outcome, answer, error, usage, firstTokenMs, millis(now - start), null);
+        return new CallReport(model, sample, outcome, answer, error, usage, firstTokenMs, millis(now - start), null);
     }
 
     static long millis(long nanos) {

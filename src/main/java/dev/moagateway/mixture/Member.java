@@ -18,18 +18,28 @@ import tools.jackson.databind.node.StringNode;
  * applies them.
  *
  * @param id       the configured {@code provider/model}, as traces and events name it
+ * @param sample   which of its proposer's samples it is, from 1; null when the proposer is not sampled
  * @param provider the provider's configured name
  */
-record Member(String id, String provider, Upstream upstream, String upstreamModel, Double temperature, Integer maxTokens, Double topP,
-        ChatMessage systemPrompt, Map<String, JsonNode> params) {
+record Member(String id, Integer sample, String provider, Upstream upstream, String upstreamModel, Double temperature,
+        Integer maxTokens, Double topP, ChatMessage systemPrompt, Map<String, JsonNode> params) {
 
-    static Member of(ModelCall call, Upstream upstream) {
-        ChatMessage system = call.systemPrompt() == null || call.systemPrompt().isBlank() ? null
-                : ChatMessage.of(ChatMessage.SYSTEM, call.systemPrompt());
+    /** The members a configured call makes: one, or one per sample. */
+    static List<Member> of(ModelCall call, Upstream upstream) {
+        List<Member> members = new ArrayList<>();
+        for (int k = 0; k < call.samples(); k++) {
+            members.add(sample(call, k, upstream));
+        }
+        return List.copyOf(members);
+    }
+
+    private static Member sample(ModelCall call, int k, Upstream upstream) {
+        String prompt = call.systemPrompt(k);
+        ChatMessage system = prompt == null || prompt.isBlank() ? null : ChatMessage.of(ChatMessage.SYSTEM, prompt);
         Map<String, JsonNode> params = new LinkedHashMap<>();
-        call.params().forEach((name, value) -> params.put(name, jsonOrString(value)));
-        return new Member(call.model(), call.ref().provider(), upstream, call.ref().model(), call.temperature(), call.maxTokens(),
-                call.topP(), system, Map.copyOf(params));
+        call.params(k).forEach((name, value) -> params.put(name, jsonOrString(value)));
+        return new Member(call.model(), call.sampled() ? k + 1 : null, call.ref().provider(), upstream,
+                call.ref().model(), call.temperature(k), call.maxTokens(), call.topP(), system, Map.copyOf(params));
     }
 
     /** {@code request} as this model is sent it: its upstream model name, and its own parameters where set. */

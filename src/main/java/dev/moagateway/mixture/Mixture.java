@@ -13,10 +13,14 @@ public record Mixture(List<Layer> layers, ModelCall aggregator, @DefaultValue("n
 
     public Mixture {
         if (layers == null || layers.isEmpty()) {
-            throw new IllegalArgumentException("a mixture needs at least one layer");
+            throw new InvalidSetting("layers", "a mixture needs at least one layer");
         }
         if (aggregator == null) {
-            throw new IllegalArgumentException("a mixture needs an aggregator");
+            throw new InvalidSetting("aggregator", "a mixture needs an aggregator");
+        }
+        if (aggregator.sampled()) {
+            throw new InvalidSetting("aggregator.samples", "the aggregator writes one answer: samples, "
+                    + "temperatures, seeds and system-prompts are for proposers");
         }
         layers = List.copyOf(layers);
         progress = progress == null ? Progress.NONE : progress;

@@ -21,8 +21,16 @@ public sealed interface MixtureEvent {
     record LayerStarted(int layer, List<String> proposers) implements MixtureEvent {
     }
 
-    /** Text of proposer {@code index} (from 0) of layer {@code layer}, as it streams. */
-    record DraftDelta(int layer, int index, String model, String text) implements MixtureEvent {
+    /**
+     * Text of proposer {@code index} (from 0) of layer {@code layer}, as it streams; {@code sample} says which
+     * of its model's samples it is, from 1, or is null.
+     */
+    record DraftDelta(int layer, int index, String model, Integer sample, String text) implements MixtureEvent {
+
+        /** The model, and which sample when it is one. */
+        public String label() {
+            return sample == null ? model : model + " #" + sample;
+        }
     }
 
     /** A proposer's call ended; the report says how. Every started proposer settles exactly once. */

@@ -31,13 +31,15 @@ public final class MixturePlan implements Route {
         List<LayerPlan> layers = new ArrayList<>();
         for (int i = 0; i < mixture.layers().size(); i++) {
             Layer layer = mixture.layers().get(i);
-            List<Member> proposers = layer.proposers().stream().map(call -> member(call, upstreams)).toList();
+            List<Member> proposers = layer.proposers().stream().flatMap(call -> members(call, upstreams).stream())
+                    .toList();
             layers.add(new LayerPlan(i + 1, proposers, layer.minProposers(), layer.deadline(), layer.grace()));
         }
-        return new MixturePlan(id, List.copyOf(layers), member(mixture.aggregator(), upstreams), mixture.progress());
+        return new MixturePlan(id, List.copyOf(layers), members(mixture.aggregator(), upstreams).get(0),
+                mixture.progress());
     }
 
-    private static Member member(ModelCall call, UpstreamRegistry upstreams) {
+    private static List<Member> members(ModelCall call, UpstreamRegistry upstreams) {
         return Member.of(call, upstreams.find(call.ref().provider()).orElseThrow(() -> new IllegalArgumentException(
                 "no provider '" + call.ref().provider() + "' for '" + call.model() + "'")));
     }

@@ -120,14 +120,14 @@ public final class MixtureRunner {
     private Flux<MixtureEvent> propose(Run run, int layer, int index, Member proposer, ChatCompletionRequest prompt,
             BooleanSupplier cut) {
         return Flux.defer(() -> {
-            CallTally tally = new CallTally(proposer.id());
+            CallTally tally = new CallTally(proposer.id(), proposer.sample());
             ChatCompletionRequest shaped = proposer.applyTo(prompt);
             ObservedCall call = run.scope.call(CallLabels.proposer(proposer.provider(), proposer.upstreamModel(),
                     run.plan.id(), layer), shaped);
             Flux<MixtureEvent> drafts = chunks(proposer, shaped, call).handle((chunk, sink) -> {
                 String text = tally.read(chunk);
                 if (!text.isEmpty()) {
-                    sink.next(new DraftDelta(layer, index, proposer.id(), text));
+                    sink.next(new DraftDelta(layer, index, proposer.id(), proposer.sample(), text));
                 }
             });
             return drafts
@@ -178,7 +178,7 @@ public final class MixtureRunner {
     }
 
     private static CallReport late(Member proposer, String cut, long start) {
-        return new CallReport(proposer.id(), Outcome.LATE, null, proposer.id() + " did not answer within " + cut,
+        return new CallReport(proposer.id(), proposer.sample(), Outcome.LATE, null, proposer.id() + " did not answer within " + cut,
                 null, null, CallTally.millis(System.nanoTime() - start), null);
     }
 
@@ -195,7 +195,7 @@ public final class MixtureRunner {
     private Flux<MixtureEvent> aggregate(Run run) {
         Member aggregator = run.plan.aggregator();
         run.scope.phase("aggregator");
-        CallTally tally = new CallTally(aggregator.id());
+        CallTally tally = new CallTally(aggregator.id(), null);
         ChatCompletionRequest shaped = aggregator.applyTo(run.prompt()).asStreamWithUsage();
         ObservedCall call = run.scope.call(CallLabels.aggregator(aggregator.provider(), aggregator.upstreamModel(),
                 run.plan.id(), run.plan.layers().size() + 1), shaped);

@@ -26,15 +26,15 @@ class ProgressAccountTest {
         String text = tell(
                 new RunStarted("mix", List.of(List.of("p/a", "p/b", "p/c")), "p/agg"),
                 new LayerStarted(1, List.of("p/a", "p/b", "p/c")),
-                new DraftDelta(1, 1, "p/b", "Bee "),
-                new DraftDelta(1, 0, "p/a", "Ay "),
-                new DraftDelta(1, 1, "p/b", "buzzes."),
-                new DraftDelta(1, 2, "p/c", "Sea"),
-                new DraftDelta(1, 0, "p/a", "is first."),
+                new DraftDelta(1, 1, "p/b", null, "Bee "),
+                new DraftDelta(1, 0, "p/a", null, "Ay "),
+                new DraftDelta(1, 1, "p/b", null, "buzzes."),
+                new DraftDelta(1, 2, "p/c", null, "Sea"),
+                new DraftDelta(1, 0, "p/a", null, "is first."),
                 new ProposalSettled(1, 0, answered("p/a", "Ay is first.")),
-                new DraftDelta(1, 2, "p/c", " waves."),
+                new DraftDelta(1, 2, "p/c", null, " waves."),
                 new ProposalSettled(1, 1, answered("p/b", "Bee buzzes.")),
-                new DraftDelta(1, 2, "p/c", " More."),
+                new DraftDelta(1, 2, "p/c", null, " More."),
                 new ProposalSettled(1, 2, failed("p/c")),
                 new LayerSettled(1, List.of(answered("p/a", "x"), answered("p/b", "y"), failed("p/c")), 2500),
                 new AggregatorStarted("p/agg", 2));
@@ -75,11 +75,11 @@ class ProgressAccountTest {
     }
 
     private static CallReport answered(String model, String text) {
-        return new CallReport(model, Outcome.ANSWERED, text, null, new Usage(3, 4, 7), 300L, 1200, null);
+        return new CallReport(model, null, Outcome.ANSWERED, text, null, new Usage(3, 4, 7), 300L, 1200, null);
     }
 
     private static CallReport failed(String model) {
-        return new CallReport(model, Outcome.TIMEOUT, null, model + " timed out: no next chunk within 1000 ms", null,
+        return new CallReport(model, null, Outcome.TIMEOUT, null, model + " timed out: no next chunk within 1000 ms", null,
                 null, 2000, null);
     }
 }

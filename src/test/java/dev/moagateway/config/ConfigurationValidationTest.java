@@ -39,6 +39,26 @@ class ConfigurationValidationTest {
                 });
     }
 
+    @Test
+    void aSampledProposerCountsEachSampleTowardsTheQuorum() {
+        runner.withPropertyValues(LAYER, AGGREGATOR, "moa.models.m.layers[0].proposers[0].temperatures=0.3,1.0",
+                        "moa.models.m.layers[0].min-proposers=2")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    var proposer = context.getBean(MoaProperties.class).models().get("m").layers().get(0).proposers()
+                            .get(0);
+                    assertThat(proposer.samples()).isEqualTo(2);
+                    assertThat(proposer.temperatures()).containsExactly(0.3, 1.0);
+                });
+        assertStartFails(List.of(LAYER, AGGREGATOR, "moa.models.m.layers[0].proposers[0].samples=2",
+                "moa.models.m.layers[0].proposers[0].temperature=0.5",
+                "moa.models.m.layers[0].proposers[0].temperatures=0.3,1.0"), "set temperature or temperatures", "moa.models.m");
+        assertStartFails(List.of(LAYER, AGGREGATOR, "moa.models.m.layers[0].proposers[0].samples=2",
+                "moa.models.m.layers[0].proposers[0].seeds=1,2,3"), "seeds has 3 entries for 2 samples", "moa.models.m");
+        assertStartFails(List.of(LAYER, AGGREGATOR, "moa.models.m.layers[0].proposers[0].samples=2",
+                "moa.models.m.layers[0].min-proposers=3"), "proposers' calls (2), got 3", "moa.models.m");
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
             moa.models.m.layers[0].proposers[0].model=nope/x                  | unknown provider 'nope'  | moa.models.m.layers[0].proposers[0].model
@@ -50,6 +70,8 @@ class ConfigurationValidationTest {
             moa.providers.up.timeouts.total=0s                                | timeouts.total           | moa.providers.up
             moa.providers.demo.base-url=http://localhost/v1                   | built-in                 | moa.providers.demo
             moa.max-depth=0                                                   | moa.max-depth            | moa
+            moa.models.m.layers[0].proposers[0].samples=0                     | samples must be at least 1 | moa.models.m
+            moa.models.m.aggregator.samples=2                                 | the aggregator writes one answer | moa.models.m
             """)
     void aBadValueIsRefusedNamingItsKey(String override, String problem, String key) {
         List<String> properties = new ArrayList<>(List.of(LAYER, AGGREGATOR));

@@ -74,6 +74,35 @@ class MixtureRunnerTest {
     }
 
     @Test
+    void aSampledProposerMakesOneCallPerSampleEachWithItsOwnSettingsAndDraft() {
+        fake.streams("self", Duration.ofMillis(5), "Draft.");
+        fake.streams("agg", Duration.ZERO, "Final.");
+        ModelCall sampled = new ModelCall("fake/self", null, 64, null, null, Map.of("top_k", "40"), 3,
+                List.of(0.2, 0.9), List.of(7L), List.of("Be terse.", "Be thorough.", "Be skeptical."));
+        Mixture mixture = new Mixture(List.of(new Layer(3, List.of(sampled), null, null)), call("agg"), Progress.NONE);
+
+        List<MixtureEvent> events = run(MixturePlan.resolve("mix", mixture, new UpstreamRegistry(Map.of("fake", fake))))
+                .collectList().block(Duration.ofSeconds(5));
+
+        List<ChatCompletionRequest> calls = fake.requests("self");
+        assertThat(calls).extracting(ChatCompletionRequest::temperature).containsExactly(0.2, 0.9, 0.2);
+        assertThat(calls).extracting(call -> call.messages().get(0).text())
+                .containsExactly("Be terse.", "Be thorough.", "Be skeptical.");
+        assertThat(calls).allSatisfy(call -> {
+            assertThat(call.maxTokens()).isEqualTo(64);
+            assertThat(call.extra().get("seed").asLong()).isEqualTo(7);
+            assertThat(call.extra().get("top_k").asInt()).isEqualTo(40);
+        });
+        assertThat(only(events, RunStarted.class).layers()).containsExactly(List.of("fake/self", "fake/self", "fake/self"));
+        assertThat(only(events, LayerSettled.class).proposals()).extracting(CallReport::label)
+                .containsExactly("fake/self #1", "fake/self #2", "fake/self #3");
+        assertThat(events).filteredOn(DraftDelta.class::isInstance).extracting(e -> ((DraftDelta) e).sample())
+                .containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(only(events, AggregatorStarted.class).drafts()).isEqualTo(3);
+        assertThat(fake.lastRequest("agg").messages().get(0).text()).contains("<reference id=\"3\">\nDraft.");
+    }
+
+    @Test
     void aProposerFailingAfterItStreamedTextIsMalformedAndLeftOutOfTheReferences() {
         fake.streams("good", Duration.ofMillis(5), "Good.");
         fake.script("broken", Flux.concat(Flux.just(chunk("broken", "Hal")),
@@ -238,7 +267,7 @@ class MixtureRunnerTest {
     }
 
     private static ModelCall call(String model) {
-        return new ModelCall("fake/" + model, null, null, null, null, null);
+        return new ModelCall("fake/" + model, null, null, null, null, null, null, null, null, null);
     }
 
     private static String texts(List<MixtureEvent> events, int index) {
@@ -266,7 +295,7 @@ class MixtureRunnerTest {
     private static final class Scripted implements Upstream {
 
         private final Map<String, Flux<String>> scripts = new ConcurrentHashMap<>();
-        private final Map<String, ChatCompletionRequest> requests = new ConcurrentHashMap<>();
+        private final Map<String, List<ChatCompletionRequest>> requests = new ConcurrentHashMap<>();
         private final List<String> requested = new CopyOnWriteArrayList<>();
         private final List<String> cancelled = new CopyOnWriteArrayList<>();
 
@@ -283,7 +312,12 @@ class MixtureRunnerTest {
         }
 
         ChatCompletionRequest lastRequest(String model) {
-            return requests.get(model);
+            List<ChatCompletionRequest> asked = requests(model);
+            return asked.get(asked.size() - 1);
+        }
+
+        List<ChatCompletionRequest> requests(String model) {
+            return requests.getOrDefault(model, List.of());
         }
 
         List<String> requested() {
@@ -303,7 +337,7 @@ class MixtureRunnerTest {
         public Flux<String> stream(ChatCompletionRequest request, CallObserver observer) {
             return Flux.defer(() -> {
                 requested.add(request.model());
-                requests.put(request.model(), request);
+                requests.computeIfAbsent(request.model(), model -> new CopyOnWriteArrayList<>()).add(request);
                 return scripts.getOrDefault(request.model(), Flux.error(new AssertionError("unscripted " + request.model())));
             }).doOnCancel(() -> cancelled.add(request.model()));
         }
