@@ -7,6 +7,8 @@ import java.util.stream.Collectors;
 
 import dev.moagateway.mixture.Progress;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What a request asks of a mixture beyond OpenAI's fields, from the body's {@code moa} object (ours: it is
@@ -15,8 +17,9 @@ import tools.jackson.databind.JsonNode;
  * @param progress where the run's account goes, or null for the mixture's own setting
  * @param trace    whether the answer carries the run's trace
  * @param events   whether a stream carries the run's events as named {@code moa} events
+ * @param mixture  the request's own {@code layers} and/or {@code aggregator} for its mixture, or null
  */
-record MoaOptions(Progress progress, boolean trace, boolean events) {
+record MoaOptions(Progress progress, boolean trace, boolean events, ObjectNode mixture) {
 
     static final String FIELD = "moa";
     static final String TRACE_HEADER = "X-Moa-Trace";
@@ -28,7 +31,7 @@ record MoaOptions(Progress progress, boolean trace, boolean events) {
     static MoaOptions read(JsonNode moa, String traceHeader) {
         boolean traceAsked = traceHeader != null && header(traceHeader);
         if (moa == null || moa.isNull()) {
-            return new MoaOptions(null, traceAsked, false);
+            return new MoaOptions(null, traceAsked, false, null);
         }
         if (!moa.isObject()) {
             throw ApiException.invalidRequest(FIELD, "Invalid type for 'moa': expected an object.");
@@ -36,6 +39,7 @@ record MoaOptions(Progress progress, boolean trace, boolean events) {
         Progress progress = null;
         boolean trace = traceAsked;
         boolean events = false;
+        ObjectNode mixture = null;
         for (Map.Entry<String, JsonNode> option : moa.properties()) {
             JsonNode value = option.getValue();
             switch (option.getKey()) {
@@ -44,11 +48,16 @@ record MoaOptions(Progress progress, boolean trace, boolean events) {
                                 "'moa.progress' must be one of " + MODES + "."));
                 case "trace" -> trace = bool("moa.trace", value) || traceAsked;
                 case "events" -> events = bool("moa.events", value);
+                case "layers", "aggregator" -> {
+                    mixture = mixture == null ? JsonNodeFactory.instance.objectNode() : mixture;
+                    mixture.set(option.getKey(), value);
+                }
                 default -> throw ApiException.invalidRequest(FIELD + "." + option.getKey(),
-                        "Unknown parameter: 'moa." + option.getKey() + "'. 'moa' takes progress, trace and events.");
+                        "Unknown parameter: 'moa." + option.getKey() + "'. 'moa' takes progress, trace, events, "
+                                + "layers and aggregator.");
             }
         }
-        return new MoaOptions(progress, trace, events);
+        return new MoaOptions(progress, trace, events, mixture);
     }
 
     private static boolean bool(String param, JsonNode value) {

@@ -19,6 +19,7 @@ import dev.moagateway.api.OpenAiErrorHandler;
 import dev.moagateway.api.RequestScopeFilter;
 import dev.moagateway.demo.DemoUpstream;
 import dev.moagateway.mixture.Catalog;
+import dev.moagateway.mixture.MixtureOverrides;
 import dev.moagateway.mixture.MixtureRunner;
 import dev.moagateway.observability.Telemetry;
 import dev.moagateway.openai.WireTypes;
@@ -94,10 +95,17 @@ class GatewayConfiguration {
     }
 
     @Bean
+    MixtureOverrides mixtureOverrides(MoaProperties properties, UpstreamRegistry upstreams) {
+        MoaProperties.Overrides overrides = properties.overrides();
+        return new MixtureOverrides(overrides.enabled(), overrides.maxLayers(), overrides.maxProposers(),
+                overrides.maxCalls(), properties.providerNames(), upstreams);
+    }
+
+    @Bean
     RouterFunction<ServerResponse> openAiRoutes(MoaProperties properties, Catalog catalog, MixtureRunner runner,
-            JsonMapper json) {
+            MixtureOverrides overrides, JsonMapper json) {
         MoaProperties.Limits limits = properties.limits();
-        ChatCompletionsHandler chat = new ChatCompletionsHandler(catalog, runner, json,
+        ChatCompletionsHandler chat = new ChatCompletionsHandler(catalog, overrides, runner, json,
                 properties.keepAliveInterval(), limits.maxRequestSize().toBytes(), limits.maxJsonDepth(),
                 properties.trace().enabled(), properties.maxDepth());
         return ApiRoutes.routes(chat, new ModelsHandler(catalog));

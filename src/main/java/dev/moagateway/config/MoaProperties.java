@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.moagateway.mixture.Mixture;
-import dev.moagateway.mixture.ModelCall;
 import dev.moagateway.upstream.ModelRef;
 import dev.moagateway.upstream.ProviderSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -30,6 +29,7 @@ import org.springframework.util.unit.DataSize;
  * @param trace             whether requests may ask for the trace of a mixture's run
  * @param cors              which browser origins may call the API
  * @param telemetry         what metrics and traces may hold
+ * @param overrides         whether and how far requests may bring their own layers and aggregator
  * @param maxDepth          the {@code x-moa-depth} at which a mixture request is refused: how many gateways'
  *                          mixtures one request may pass through, so that gateways calling each other stop
  */
@@ -37,7 +37,7 @@ import org.springframework.util.unit.DataSize;
 public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> providers,
         Map<String, Mixture> models, @DefaultValue("10s") Duration keepAliveInterval, @DefaultValue Demo demo,
         @DefaultValue Limits limits, @DefaultValue Trace trace, @DefaultValue Cors cors,
-        @DefaultValue Telemetry telemetry, @DefaultValue("2") int maxDepth) {
+        @DefaultValue Telemetry telemetry, @DefaultValue Overrides overrides, @DefaultValue("2") int maxDepth) {
 
     public static final String DEMO_PROVIDER = "demo";
 
@@ -80,24 +80,10 @@ public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> 
                     .ifPresent(ref -> problems.add("moa.models." + id + ": the id collides with the model '"
                             + ref.model() + "' of provider '" + ref.provider() + "'; choose an id without '"
                             + ref.provider() + "/'"));
-            for (int l = 0; l < mixture.layers().size(); l++) {
-                List<ModelCall> proposers = mixture.layers().get(l).proposers();
-                for (int p = 0; p < proposers.size(); p++) {
-                    checkProvider("moa.models." + id + ".layers[" + l + "].proposers[" + p + "].model", proposers.get(p),
-                            providers, problems);
-                }
-            }
-            checkProvider("moa.models." + id + ".aggregator.model", mixture.aggregator(), providers, problems);
+            mixture.unknownProviders("moa.models." + id, providers)
+                    .forEach(problem -> problems.add(problem.key() + ": " + problem.getMessage()));
         });
         return problems;
-    }
-
-    private static void checkProvider(String key, ModelCall call, Set<String> providers, List<String> problems) {
-        String provider = call.ref().provider();
-        if (!providers.contains(provider)) {
-            problems.add(key + ": unknown provider '" + provider + "' in '" + call.model() + "' (providers: "
-                    + String.join(", ", providers) + ")");
-        }
     }
 
     /**
@@ -148,6 +134,17 @@ public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> 
                         + maxModelSeries);
             }
         }
+    }
+
+    /**
+     * @param enabled      whether a request's {@code moa.layers} and {@code moa.aggregator} may replace its
+     *                     mixture's
+     * @param maxLayers    layers a request's mixture may have
+     * @param maxProposers calls one of its layers may make, samples counted
+     * @param maxCalls     calls its run may make in all, the aggregator's included
+     */
+    public record Overrides(@DefaultValue("false") boolean enabled, @DefaultValue("3") int maxLayers,
+            @DefaultValue("8") int maxProposers, @DefaultValue("16") int maxCalls) {
     }
 
     /** @param speed divides the simulated models' delays: 1 is a realistic pace */

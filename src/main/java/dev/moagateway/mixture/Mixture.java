@@ -1,6 +1,9 @@
 package dev.moagateway.mixture;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -24,6 +27,30 @@ public record Mixture(List<Layer> layers, ModelCall aggregator, @DefaultValue("n
         }
         layers = List.copyOf(layers);
         progress = progress == null ? Progress.NONE : progress;
+    }
+
+    /**
+     * What names a provider not in {@code providers}, each keyed by its place under {@code prefix}: the checks
+     * a mixture cannot make alone, the same for configured and per-request mixtures.
+     */
+    public List<InvalidSetting> unknownProviders(String prefix, Set<String> providers) {
+        List<InvalidSetting> problems = new ArrayList<>();
+        for (int l = 0; l < layers.size(); l++) {
+            List<ModelCall> proposers = layers.get(l).proposers();
+            for (int p = 0; p < proposers.size(); p++) {
+                checkProvider(prefix + ".layers[" + l + "].proposers[" + p + "].model", proposers.get(p), providers)
+                        .ifPresent(problems::add);
+            }
+        }
+        checkProvider(prefix + ".aggregator.model", aggregator, providers).ifPresent(problems::add);
+        return problems;
+    }
+
+    private static Optional<InvalidSetting> checkProvider(String key, ModelCall call, Set<String> providers) {
+        String provider = call.ref().provider();
+        return providers.contains(provider) ? Optional.empty() : Optional.of(new InvalidSetting(key,
+                "unknown provider '" + provider + "' in '" + call.model() + "' (providers: "
+                        + String.join(", ", providers) + ")"));
     }
 
     /** Every model the mixture calls, proposers first, in configuration order. */

@@ -15,12 +15,14 @@ import dev.moagateway.upstream.UpstreamRegistry;
 public final class MixturePlan implements Route {
 
     private final String id;
+    private final Mixture mixture;
     private final List<LayerPlan> layers;
     private final Member aggregator;
     private final Progress progress;
 
-    private MixturePlan(String id, List<LayerPlan> layers, Member aggregator, Progress progress) {
+    private MixturePlan(String id, Mixture mixture, List<LayerPlan> layers, Member aggregator, Progress progress) {
         this.id = id;
+        this.mixture = mixture;
         this.layers = layers;
         this.aggregator = aggregator;
         this.progress = progress;
@@ -35,7 +37,7 @@ public final class MixturePlan implements Route {
                     .toList();
             layers.add(new LayerPlan(i + 1, proposers, layer.minProposers(), layer.deadline(), layer.grace()));
         }
-        return new MixturePlan(id, List.copyOf(layers), members(mixture.aggregator(), upstreams).get(0),
+        return new MixturePlan(id, mixture, List.copyOf(layers), members(mixture.aggregator(), upstreams).get(0),
                 mixture.progress());
     }
 
@@ -47,6 +49,11 @@ public final class MixturePlan implements Route {
     /** The id clients ask for. */
     public String id() {
         return id;
+    }
+
+    /** The mixture as configured. */
+    Mixture mixture() {
+        return mixture;
     }
 
     /** Where answers carry the run's account unless the request says otherwise. */

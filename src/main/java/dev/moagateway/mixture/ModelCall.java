@@ -34,6 +34,12 @@ public record ModelCall(String model, Double temperature, Integer maxTokens, Dou
         if (samples < 1) {
             throw new InvalidSetting("samples", "samples must be at least 1, got " + samples);
         }
+        inRange("temperature", temperature, 0, 2);
+        inRange("top-p", topP, 0, 1);
+        temperatures.forEach(value -> inRange("temperatures", value, 0, 2));
+        if (maxTokens != null && maxTokens < 1) {
+            throw new InvalidSetting("max-tokens", "max-tokens must be at least 1, got " + maxTokens);
+        }
         exclusive("temperature", temperature != null, "temperatures", temperatures);
         exclusive("system-prompt", systemPrompt != null, "system-prompts", systemPrompts);
         exclusive("params.seed", params.containsKey("seed"), "seeds", seeds);
@@ -69,6 +75,12 @@ public record ModelCall(String model, Double temperature, Integer maxTokens, Dou
         Map<String, String> withSeed = new LinkedHashMap<>(params);
         withSeed.put("seed", String.valueOf(seeds.get(k % seeds.size())));
         return withSeed;
+    }
+
+    private static void inRange(String key, Double value, double min, double max) {
+        if (value != null && !(value >= min && value <= max)) {
+            throw new InvalidSetting(key, key + " must be between " + (int) min + " and " + (int) max + ", got " + value);
+        }
     }
 
     private static void exclusive(String single, boolean set, String list, List<?> values) {
