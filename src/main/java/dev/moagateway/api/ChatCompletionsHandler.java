@@ -3,9 +3,9 @@ package dev.moagateway.api;
 import java.time.Duration;
 
 import dev.moagateway.mixture.Catalog;
+import dev.moagateway.mixture.InvalidSetting;
 import dev.moagateway.mixture.MixtureEvent;
 import dev.moagateway.mixture.MixtureEvent.AnswerChunk;
-import dev.moagateway.mixture.InvalidSetting;
 import dev.moagateway.mixture.MixtureOverrides;
 import dev.moagateway.mixture.MixturePlan;
 import dev.moagateway.mixture.MixtureRunner;

@@ -23,10 +23,12 @@ import dev.moagateway.mixture.MixtureOverrides;
 import dev.moagateway.mixture.MixtureRunner;
 import dev.moagateway.observability.Telemetry;
 import dev.moagateway.openai.WireTypes;
+import dev.moagateway.upstream.ContextWindow;
 import dev.moagateway.upstream.HttpUpstream;
 import dev.moagateway.upstream.ModelRef;
 import dev.moagateway.upstream.ProviderModel.Price;
 import dev.moagateway.upstream.ProviderSettings;
+import dev.moagateway.upstream.TokenCounter;
 import dev.moagateway.upstream.Upstream;
 import dev.moagateway.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,7 +83,12 @@ class GatewayConfiguration {
         properties.providers().forEach((name, settings) -> providers.put(name,
                 HttpUpstream.create(name, settings, httpClient, json)));
         providers.put(MoaProperties.DEMO_PROVIDER, new DemoUpstream(properties.demo().speed(), json));
-        return new UpstreamRegistry(providers);
+        Map<String, ContextWindow> windows = new LinkedHashMap<>();
+        properties.providers().forEach((name, settings) -> settings.models().stream()
+                .filter(model -> model.contextWindow() != null)
+                .forEach(model -> windows.put(name + "/" + model.id(),
+                        new ContextWindow(model.contextWindow(), TokenCounter.forModel(model.id())))));
+        return new UpstreamRegistry(providers, windows);
     }
 
     @Bean

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
+import dev.moagateway.upstream.ContextWindow;
 import dev.moagateway.upstream.Upstream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -19,27 +20,30 @@ import tools.jackson.databind.node.StringNode;
  *
  * @param id       the configured {@code provider/model}, as traces and events name it
  * @param sample   which of its proposer's samples it is, from 1; null when the proposer is not sampled
- * @param provider the provider's configured name
+ * @param provider      the provider's configured name
+ * @param contextWindow the model's, or null when unknown
  */
 record Member(String id, Integer sample, String provider, Upstream upstream, String upstreamModel, Double temperature,
-        Integer maxTokens, Double topP, ChatMessage systemPrompt, Map<String, JsonNode> params) {
+        Integer maxTokens, Double topP, ChatMessage systemPrompt, Map<String, JsonNode> params,
+        ContextWindow contextWindow) {
 
     /** The members a configured call makes: one, or one per sample. */
-    static List<Member> of(ModelCall call, Upstream upstream) {
+    static List<Member> of(ModelCall call, Upstream upstream, ContextWindow contextWindow) {
         List<Member> members = new ArrayList<>();
         for (int k = 0; k < call.samples(); k++) {
-            members.add(sample(call, k, upstream));
+            members.add(sample(call, k, upstream, contextWindow));
         }
         return List.copyOf(members);
     }
 
-    private static Member sample(ModelCall call, int k, Upstream upstream) {
+    private static Member sample(ModelCall call, int k, Upstream upstream, ContextWindow contextWindow) {
         String prompt = call.systemPrompt(k);
         ChatMessage system = prompt == null || prompt.isBlank() ? null : ChatMessage.of(ChatMessage.SYSTEM, prompt);
         Map<String, JsonNode> params = new LinkedHashMap<>();
         call.params(k).forEach((name, value) -> params.put(name, jsonOrString(value)));
         return new Member(call.model(), call.sampled() ? k + 1 : null, call.ref().provider(), upstream,
-                call.ref().model(), call.temperature(k), call.maxTokens(), call.topP(), system, Map.copyOf(params));
+                call.ref().model(), call.temperature(k), call.maxTokens(), call.topP(), system, Map.copyOf(params),
+                contextWindow);
     }
 
     /** {@code request} as this model is sent it: its upstream model name, and its own parameters where set. */

@@ -43,7 +43,8 @@ public final class MixturePlan implements Route {
 
     private static List<Member> members(ModelCall call, UpstreamRegistry upstreams) {
         return Member.of(call, upstreams.find(call.ref().provider()).orElseThrow(() -> new IllegalArgumentException(
-                "no provider '" + call.ref().provider() + "' for '" + call.model() + "'")));
+                "no provider '" + call.ref().provider() + "' for '" + call.model() + "'")),
+                upstreams.contextWindow(call.ref()).orElse(null));
     }
 
     /** The id clients ask for. */

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -75,7 +77,7 @@ public final class MixtureRunner {
         long start = System.nanoTime();
         run.scope.phase("proposers");
         run.scope.layerStarted(layer.number());
-        ChatCompletionRequest prompt = run.prompt().asSingleCompletion().asStreamWithUsage();
+        ChatCompletionRequest prompt = run.request.asSingleCompletion().asStreamWithUsage();
         CallReport[] settled = new CallReport[layer.proposers().size()];
         AtomicReference<String> cut = new AtomicReference<>();
         Sinks.Empty<Void> quorum = Sinks.empty();
@@ -119,9 +121,8 @@ public final class MixtureRunner {
      */
     private Flux<MixtureEvent> propose(Run run, int layer, int index, Member proposer, ChatCompletionRequest prompt,
             BooleanSupplier cut) {
-        return Flux.defer(() -> {
+        return run.promptFor(proposer, prompt).flatMapMany(shaped -> {
             CallTally tally = new CallTally(proposer.id(), proposer.sample());
-            ChatCompletionRequest shaped = proposer.applyTo(prompt);
             ObservedCall call = run.scope.call(CallLabels.proposer(proposer.provider(), proposer.upstreamModel(),
                     run.plan.id(), layer), shaped);
             Flux<MixtureEvent> drafts = chunks(proposer, shaped, call).handle((chunk, sink) -> {
@@ -195,25 +196,27 @@ public final class MixtureRunner {
     private Flux<MixtureEvent> aggregate(Run run) {
         Member aggregator = run.plan.aggregator();
         run.scope.phase("aggregator");
-        CallTally tally = new CallTally(aggregator.id(), null);
-        ChatCompletionRequest shaped = aggregator.applyTo(run.prompt()).asStreamWithUsage();
-        ObservedCall call = run.scope.call(CallLabels.aggregator(aggregator.provider(), aggregator.upstreamModel(),
-                run.plan.id(), run.plan.layers().size() + 1), shaped);
-        Flux<MixtureEvent> answer = chunks(aggregator, shaped, call)
-                .<MixtureEvent>handle((chunk, sink) -> {
-                    tally.read(chunk);
-                    if (!chunk.choices().isEmpty()) {
-                        sink.next(new AnswerChunk(chunk));
-                    }
-                })
-                .doOnError(failure -> call.end(Outcome.of(failure), null))
-                .doOnCancel(() -> call.end(Outcome.CANCELLED, null));
-        Flux<MixtureEvent> settled = Flux.defer(() -> {
-            CallReport report = tally.aggregation();
-            call.end(report.outcome(), tally.text());
-            return Flux.just(new AggregatorSettled(report.withCost(call.costUsd())), run.finished(report, call));
+        Flux<MixtureEvent> answer = run.promptFor(aggregator, run.request.asStreamWithUsage()).flatMapMany(shaped -> {
+            CallTally tally = new CallTally(aggregator.id(), null);
+            ObservedCall call = run.scope.call(CallLabels.aggregator(aggregator.provider(),
+                    aggregator.upstreamModel(), run.plan.id(), run.plan.layers().size() + 1), shaped);
+            Flux<MixtureEvent> chunks = chunks(aggregator, shaped, call)
+                    .<MixtureEvent>handle((chunk, sink) -> {
+                        tally.read(chunk);
+                        if (!chunk.choices().isEmpty()) {
+                            sink.next(new AnswerChunk(chunk));
+                        }
+                    })
+                    .doOnError(failure -> call.end(Outcome.of(failure), null))
+                    .doOnCancel(() -> call.end(Outcome.CANCELLED, null));
+            Flux<MixtureEvent> settled = Flux.defer(() -> {
+                CallReport report = tally.aggregation();
+                call.end(report.outcome(), tally.text());
+                return Flux.just(new AggregatorSettled(report.withCost(call.costUsd())), run.finished(report, call));
+            });
+            return chunks.concatWith(settled);
         });
-        return Flux.concat(Flux.just(new AggregatorStarted(aggregator.id(), run.references.size())), answer, settled);
+        return Flux.concat(Flux.just(new AggregatorStarted(aggregator.id(), run.references.size())), answer);
     }
 
     /** The member's chunks, each decoded once. */
@@ -250,9 +253,28 @@ public final class MixtureRunner {
                     plan.aggregator().id());
         }
 
-        /** The conversation, with the last settled layer's answers as references. */
-        ChatCompletionRequest prompt() {
-            return request.withMessages(AggregationPrompt.withReferences(request.messages(), references));
+        /**
+         * What {@code member} is sent: {@code base} with the last settled layer's answers as references, cut to fit
+         * the member's context window where they must be. Cutting encodes the prompt, so it runs off the event loop.
+         */
+        Mono<ChatCompletionRequest> promptFor(Member member, ChatCompletionRequest base) {
+            Function<List<String>, ChatCompletionRequest> build = drafts -> member.applyTo(
+                    base.withMessages(AggregationPrompt.withReferences(base.messages(), drafts)));
+            ChatCompletionRequest whole = build.apply(references);
+            if (references.isEmpty() || ReferenceBudget.surelyFits(member.contextWindow(), whole)) {
+                return Mono.just(whole);
+            }
+            List<String> drafts = references;
+            return Mono.fromCallable(() -> ReferenceBudget.fit(member.contextWindow(), drafts, build))
+                    .subscribeOn(Schedulers.parallel())
+                    .doOnNext(fitted -> {
+                        if (fitted.cut() > 0) {
+                            scope.log(() -> log.info("{}: {} of {} references cut to fit its context window of {} "
+                                    + "tokens", member.id(), fitted.cut(), drafts.size(),
+                                    member.contextWindow().tokens()));
+                        }
+                    })
+                    .map(ReferenceBudget.Fitted::request);
         }
 
         void settled(List<CallReport> proposals) {

@@ -3,14 +3,19 @@ package dev.moagateway.upstream;
 /**
  * What is known of one of a provider's models, as listed under {@code moa.providers.<name>.models}.
  *
- * @param id    the provider's own model name, which may contain {@code /}
- * @param price what it costs, or null when unknown
+ * @param id            the provider's own model name, which may contain {@code /}
+ * @param price         what it costs, or null when unknown
+ * @param contextWindow the tokens its prompt and answer may take together, or null when unknown: then the
+ *                      references it is sent are never shortened
  */
-public record ProviderModel(String id, Price price) {
+public record ProviderModel(String id, Price price, Integer contextWindow) {
 
     public ProviderModel {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("models[].id is required");
+        }
+        if (contextWindow != null && contextWindow < 1) {
+            throw new IllegalArgumentException("models[].context-window must be at least 1, got " + contextWindow);
         }
     }
 

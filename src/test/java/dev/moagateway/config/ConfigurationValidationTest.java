@@ -82,6 +82,13 @@ class ConfigurationValidationTest {
     }
 
     @Test
+    void aContextWindowMustHoldATokenAtLeast() {
+        assertStartFails(List.of(LAYER, AGGREGATOR, "moa.providers.up.base-url=http://localhost:1/v1",
+                "moa.providers.up.models[0].id=small", "moa.providers.up.models[0].context-window=0"),
+                "context-window must be at least 1, got 0", "moa.providers.up");
+    }
+
+    @Test
     void aMixtureWithoutLayersIsRefused() {
         assertStartFails(List.of(AGGREGATOR), "at least one layer", "moa.models.m");
     }
