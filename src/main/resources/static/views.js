@@ -107,8 +107,33 @@ class RunView {
         this.summarize();
         break;
       }
+      case 'analysis.started':
+        this.analysisCard(event.model).state = 'working';
+        break;
+      case 'analysis.settled': {
+        const card = this.analysisCard(event.model);
+        if (event.text) card.draft(event.text);
+        card.settle(event);
+        setText($('.summary', this.analysis.element), ms(event.duration_ms ?? 0));
+        break;
+      }
       default: // an event of a later version: nothing to show for it
     }
+  }
+
+  /** The analyst's card, in a row of its own after the last layer's. */
+  analysisCard(model) {
+    if (!this.analysis) {
+      const element = cloneOf('layer-template');
+      element.dataset.layer = 'analysis';
+      setText($('.name', element), 'Analysis of the drafts');
+      const card = new Card('analysis', 0);
+      $('.cards', element).append(card.element);
+      $('.layers', this.details).append(element);
+      this.analysis = { element, card };
+    }
+    if (model) this.analysis.card.model = model;
+    return this.analysis.card;
   }
 
   layer(number, proposers = []) {

@@ -9,6 +9,8 @@ import java.util.Map;
 import dev.moagateway.mixture.CallReport;
 import dev.moagateway.mixture.MixtureEvent;
 import dev.moagateway.mixture.MixtureEvent.AggregatorStarted;
+import dev.moagateway.mixture.MixtureEvent.AnalysisSettled;
+import dev.moagateway.mixture.MixtureEvent.AnalysisStarted;
 import dev.moagateway.mixture.MixtureEvent.DraftDelta;
 import dev.moagateway.mixture.MixtureEvent.LayerSettled;
 import dev.moagateway.mixture.MixtureEvent.LayerStarted;
@@ -17,7 +19,8 @@ import dev.moagateway.mixture.MixtureEvent.RunStarted;
 
 /**
  * The run told as readable text, for a chat UI to show while it waits: a line when a layer starts, the
- * drafts as they are written, a line for each settled proposal, a line when the aggregator starts. Proposers
+ * drafts as they are written, a line for each settled proposal, the analysis of the drafts when there is one,
+ * a line when the aggregator starts. Proposers
  * write at once but a reader can follow one text at a time, so one draft is live and streams; the others
  * wait, and appear whole once the live one has settled. One account per run; events come one at a time.
  */
@@ -52,6 +55,13 @@ final class ProgressAccount {
         else if (event instanceof LayerSettled layer) {
             return "Layer " + layer.layer() + " done: " + layer.answered() + " of " + layer.proposals().size()
                     + " drafts in " + seconds(layer.durationMs()) + ".\n\n";
+        }
+        else if (event instanceof AnalysisStarted analysis) {
+            return "Analysing " + count(analysis.drafts(), "draft") + " with " + analysis.model() + ".\n\n";
+        }
+        else if (event instanceof AnalysisSettled analysis) {
+            CallReport report = analysis.report();
+            return (report.answered() ? report.text().strip() + "\n\n" : "") + line(report);
         }
         else if (event instanceof AggregatorStarted aggregator) {
             return "Combining " + count(aggregator.drafts(), "draft") + " with " + aggregator.model() + ".\n\n";

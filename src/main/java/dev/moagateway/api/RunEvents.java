@@ -3,6 +3,8 @@ package dev.moagateway.api;
 import dev.moagateway.mixture.MixtureEvent;
 import dev.moagateway.mixture.MixtureEvent.AggregatorSettled;
 import dev.moagateway.mixture.MixtureEvent.AggregatorStarted;
+import dev.moagateway.mixture.MixtureEvent.AnalysisSettled;
+import dev.moagateway.mixture.MixtureEvent.AnalysisStarted;
 import dev.moagateway.mixture.MixtureEvent.DraftDelta;
 import dev.moagateway.mixture.MixtureEvent.LayerSettled;
 import dev.moagateway.mixture.MixtureEvent.LayerStarted;
@@ -62,6 +64,14 @@ final class RunEvents {
         if (event instanceof LayerSettled layer) {
             return typed("layer.settled").put("layer", layer.layer()).put("answered", layer.answered())
                     .put("total", layer.proposals().size()).put("duration_ms", layer.durationMs());
+        }
+        if (event instanceof AnalysisStarted analysis) {
+            return typed("analysis.started").put("model", analysis.model()).put("drafts", analysis.drafts());
+        }
+        if (event instanceof AnalysisSettled settled) {
+            // The analysis does not stream: it comes whole, here.
+            return typed("analysis.settled").setAll((ObjectNode) json.valueToTree(
+                    RunTrace.CallTrace.of(null, settled.report())));
         }
         if (event instanceof AggregatorStarted aggregator) {
             return typed("aggregator.started").put("model", aggregator.model()).put("drafts", aggregator.drafts());

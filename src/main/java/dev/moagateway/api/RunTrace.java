@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.moagateway.mixture.CallReport;
 import dev.moagateway.mixture.MixtureEvent;
 import dev.moagateway.mixture.MixtureEvent.AggregatorSettled;
+import dev.moagateway.mixture.MixtureEvent.AnalysisSettled;
 import dev.moagateway.mixture.MixtureEvent.LayerSettled;
 import dev.moagateway.mixture.MixtureEvent.RunFinished;
 import dev.moagateway.mixture.MixtureEvent.RunStarted;
@@ -15,17 +16,17 @@ import dev.moagateway.openai.Usage;
 
 /**
  * The trace of a mixture run, the top-level {@code moa} object of an answer that asked for it: each layer's
- * proposals with their outcome, timings, usage, cost and text, the aggregator's call, and the totals. Costs
- * are there when prices are configured.
+ * proposals with their outcome, timings, usage, cost and text, the analyst's call with its analysis when the
+ * aggregator has one, the aggregator's call, and the totals. Costs are there when prices are configured.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record RunTrace(String mixture, List<LayerTrace> layers, CallTrace aggregator, Usage usage,
+record RunTrace(String mixture, List<LayerTrace> layers, CallTrace analysis, CallTrace aggregator, Usage usage,
         @JsonProperty("cost_usd") Double costUsd) {
 
     record LayerTrace(int layer, @JsonProperty("duration_ms") long durationMs, List<CallTrace> proposals) {
     }
 
-    /** One call; {@code index} is the proposer's place in its layer, null for the aggregator. */
+    /** One call; {@code index} is the proposer's place in its layer, null for the analyst and the aggregator. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record CallTrace(Integer index, String model, Integer sample, String outcome, String error, Usage usage,
             @JsonProperty("first_token_ms") Long firstTokenMs, @JsonProperty("duration_ms") long durationMs,
@@ -47,6 +48,7 @@ record RunTrace(String mixture, List<LayerTrace> layers, CallTrace aggregator, U
 
         private final List<LayerTrace> layers = new ArrayList<>();
         private String mixture;
+        private CallTrace analysis;
         private CallTrace aggregator;
         private Usage usage;
         private Double costUsd;
@@ -62,6 +64,9 @@ record RunTrace(String mixture, List<LayerTrace> layers, CallTrace aggregator, U
                 }
                 layers.add(new LayerTrace(layer.layer(), layer.durationMs(), List.copyOf(proposals)));
             }
+            else if (event instanceof AnalysisSettled settled) {
+                analysis = CallTrace.of(null, settled.report());
+            }
             else if (event instanceof AggregatorSettled settled) {
                 aggregator = CallTrace.of(null, settled.report());
             }
@@ -72,7 +77,7 @@ record RunTrace(String mixture, List<LayerTrace> layers, CallTrace aggregator, U
         }
 
         RunTrace trace() {
-            return new RunTrace(mixture, List.copyOf(layers), aggregator, usage, costUsd);
+            return new RunTrace(mixture, List.copyOf(layers), analysis, aggregator, usage, costUsd);
         }
     }
 }

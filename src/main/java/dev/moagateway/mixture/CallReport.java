@@ -4,11 +4,11 @@ import dev.moagateway.openai.Usage;
 import dev.moagateway.upstream.Outcome;
 
 /**
- * How one upstream call of a mixture went: a proposer's or the aggregator's.
+ * How one upstream call of a mixture went: a proposer's, the analyst's or the aggregator's.
  *
  * @param model        the configured {@code provider/model}
  * @param sample       which of its proposer's samples the call was, from 1; null when it is not sampled
- * @param text         the answer, for an answered proposer; null otherwise and for the aggregator
+ * @param text         the answer, for an answered proposer or analyst; null otherwise and for the aggregator
  * @param error        why the call failed, written to be shown; null when it did not
  * @param usage        the provider's usage, or null when it sent none
  * @param firstTokenMs from the call's start to its first text, or null when none came

@@ -27,6 +27,12 @@ public record Layer(@DefaultValue("1") int minProposers, List<ModelCall> propose
             throw new InvalidSetting("proposers", "a layer needs at least one proposer");
         }
         proposers = List.copyOf(proposers);
+        for (int p = 0; p < proposers.size(); p++) {
+            if (proposers.get(p).analysis() != null) {
+                throw new InvalidSetting("proposers[" + p + "].analysis", "analysis is a step of the aggregator's, "
+                        + "not a proposer's");
+            }
+        }
         int calls = calls(proposers);
         if (minProposers < 1 || minProposers > calls) {
             throw new InvalidSetting("min-proposers", "min-proposers must be between 1 and the number of "

@@ -43,6 +43,10 @@ public record Mixture(List<Layer> layers, ModelCall aggregator, @DefaultValue("n
             }
         }
         checkProvider(prefix + ".aggregator.model", aggregator, providers).ifPresent(problems::add);
+        if (aggregator.analysis() != null && aggregator.analysis().model() != null) {
+            checkProvider(prefix + ".aggregator.analysis.model", aggregator.analyst().orElseThrow(), providers)
+                    .ifPresent(problems::add);
+        }
         return problems;
     }
 
@@ -53,8 +57,9 @@ public record Mixture(List<Layer> layers, ModelCall aggregator, @DefaultValue("n
                         + String.join(", ", providers) + ")"));
     }
 
-    /** Every model the mixture calls, proposers first, in configuration order. */
+    /** Every model the mixture calls, in the order it calls them: proposers, the analyst if any, the aggregator. */
     public Stream<ModelCall> calls() {
-        return Stream.concat(layers.stream().flatMap(layer -> layer.proposers().stream()), Stream.of(aggregator));
+        return Stream.of(layers.stream().flatMap(layer -> layer.proposers().stream()), aggregator.analyst().stream(),
+                Stream.of(aggregator)).flatMap(calls -> calls);
     }
 }

@@ -7,8 +7,8 @@ import dev.moagateway.openai.Usage;
 
 /**
  * What happens in one mixture run, in order: the run starts; each layer starts, its proposers' text arrives
- * and each proposal settles, then the layer settles; the aggregator starts, its chunks arrive, it settles;
- * the run finishes. Events of one layer's proposers interleave as they come. The complete answer, the
+ * and each proposal settles, then the layer settles; the aggregator's analyst, when it has one, starts and
+ * settles; the aggregator starts, its chunks arrive, it settles; the run finishes. Events of one layer's proposers interleave as they come. The complete answer, the
  * stream, the progress account and the trace are all views of these events.
  */
 public sealed interface MixtureEvent {
@@ -43,6 +43,17 @@ public sealed interface MixtureEvent {
         public long answered() {
             return proposals.stream().filter(CallReport::answered).count();
         }
+    }
+
+    /** The aggregator's analyst is asked to analyse {@code drafts} references. */
+    record AnalysisStarted(String model, int drafts) implements MixtureEvent {
+    }
+
+    /**
+     * The analyst's call ended. When it answered, the report's text is the analysis the aggregator is given;
+     * otherwise the aggregator answers from the drafts alone.
+     */
+    record AnalysisSettled(CallReport report) implements MixtureEvent {
     }
 
     /** The aggregator is asked, with {@code drafts} references. */

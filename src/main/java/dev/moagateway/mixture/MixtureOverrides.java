@@ -71,29 +71,35 @@ public record MixtureOverrides(boolean enabled, int maxLayers, int maxProposers,
             throw problem;
         });
         if (bound.layers() != null) {
-            checkLimits(mixture);
+            checkLayers(mixture);
+        }
+        if (bound.layers() != null || bound.aggregator() != null) {
+            checkCalls(mixture, bound.layers() != null ? "layers" : "aggregator");
         }
         return MixturePlan.resolve(base.id(), mixture, upstreams);
     }
 
-    private void checkLimits(Mixture mixture) {
+    private void checkLayers(Mixture mixture) {
         List<Layer> layers = mixture.layers();
         if (layers.size() > maxLayers) {
             throw new InvalidSetting(FIELD + ".layers", "A request's mixture may have at most " + maxLayers
                     + " layers here, got " + layers.size() + ".");
         }
-        int calls = 1;
         for (int l = 0; l < layers.size(); l++) {
             int layerCalls = layers.get(l).calls();
             if (layerCalls > maxProposers) {
                 throw new InvalidSetting(FIELD + ".layers[" + l + "].proposers", "A layer of a request's mixture may "
                         + "make at most " + maxProposers + " calls here (samples counted), got " + layerCalls + ".");
             }
-            calls += layerCalls;
         }
+    }
+
+    /** Named at the part that brought the calls: the layers when they were replaced, else the aggregator. */
+    private void checkCalls(Mixture mixture, String part) {
+        int calls = mixture.calls().mapToInt(ModelCall::samples).sum();
         if (calls > maxCalls) {
-            throw new InvalidSetting(FIELD + ".layers", "A request's mixture may make at most " + maxCalls
-                    + " calls here (every proposer's samples and the aggregator), got " + calls + ".");
+            throw new InvalidSetting(FIELD + "." + part, "A request's mixture may make at most " + maxCalls
+                    + " calls here (every proposer's samples, the analyst and the aggregator), got " + calls + ".");
         }
     }
 

@@ -17,13 +17,16 @@ public final class MixturePlan implements Route {
     private final String id;
     private final Mixture mixture;
     private final List<LayerPlan> layers;
+    private final Member analyst;
     private final Member aggregator;
     private final Progress progress;
 
-    private MixturePlan(String id, Mixture mixture, List<LayerPlan> layers, Member aggregator, Progress progress) {
+    private MixturePlan(String id, Mixture mixture, List<LayerPlan> layers, Member analyst, Member aggregator,
+            Progress progress) {
         this.id = id;
         this.mixture = mixture;
         this.layers = layers;
+        this.analyst = analyst;
         this.aggregator = aggregator;
         this.progress = progress;
     }
@@ -37,8 +40,9 @@ public final class MixturePlan implements Route {
                     .toList();
             layers.add(new LayerPlan(i + 1, proposers, layer.minProposers(), layer.deadline(), layer.grace()));
         }
-        return new MixturePlan(id, mixture, List.copyOf(layers), members(mixture.aggregator(), upstreams).get(0),
-                mixture.progress());
+        Member analyst = mixture.aggregator().analyst().map(call -> members(call, upstreams).get(0)).orElse(null);
+        return new MixturePlan(id, mixture, List.copyOf(layers), analyst, members(mixture.aggregator(), upstreams)
+                .get(0), mixture.progress());
     }
 
     private static List<Member> members(ModelCall call, UpstreamRegistry upstreams) {
@@ -62,10 +66,13 @@ public final class MixturePlan implements Route {
         return progress;
     }
 
-    /** The models it calls, each once, in order: every layer's proposers, then the aggregator. */
+    /** The models it calls, each once, in order: every layer's proposers, the analyst if any, the aggregator. */
     public List<String> memberIds() {
         Set<String> ids = new LinkedHashSet<>();
         layers.forEach(layer -> ids.addAll(layer.ids()));
+        if (analyst != null) {
+            ids.add(analyst.id());
+        }
         ids.add(aggregator.id());
         return List.copyOf(ids);
     }
@@ -81,6 +88,11 @@ public final class MixturePlan implements Route {
 
     Member aggregator() {
         return aggregator;
+    }
+
+    /** The call that analyses the last layer's drafts before the aggregator answers, or null for none. */
+    Member analyst() {
+        return analyst;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -12,6 +13,8 @@ import java.util.stream.IntStream;
 
 import dev.moagateway.mixture.MixtureEvent.AggregatorSettled;
 import dev.moagateway.mixture.MixtureEvent.AggregatorStarted;
+import dev.moagateway.mixture.MixtureEvent.AnalysisSettled;
+import dev.moagateway.mixture.MixtureEvent.AnalysisStarted;
 import dev.moagateway.mixture.MixtureEvent.AnswerChunk;
 import dev.moagateway.mixture.MixtureEvent.DraftDelta;
 import dev.moagateway.mixture.MixtureEvent.LayerSettled;
@@ -23,8 +26,10 @@ import dev.moagateway.mixture.MixturePlan.LayerPlan;
 import dev.moagateway.observability.CallLabels;
 import dev.moagateway.observability.ObservedCall;
 import dev.moagateway.observability.RequestScope;
+import dev.moagateway.openai.ChatCompletion;
 import dev.moagateway.openai.ChatCompletionChunk;
 import dev.moagateway.openai.ChatCompletionRequest;
+import dev.moagateway.openai.ChatMessage;
 import dev.moagateway.openai.Usage;
 import dev.moagateway.upstream.Outcome;
 import dev.moagateway.upstream.UpstreamException;
@@ -179,8 +184,9 @@ public final class MixtureRunner {
     }
 
     private static CallReport late(Member proposer, String cut, long start) {
-        return new CallReport(proposer.id(), proposer.sample(), Outcome.LATE, null, proposer.id() + " did not answer within " + cut,
-                null, null, CallTally.millis(System.nanoTime() - start), null);
+        return new CallReport(proposer.id(), proposer.sample(), Outcome.LATE, null,
+                proposer.id() + " did not answer within " + cut, null, null,
+                CallTally.millis(System.nanoTime() - start), null);
     }
 
     private static QuorumException quorumFailure(LayerPlan layer, List<CallReport> proposals, int answered) {
@@ -192,11 +198,70 @@ public final class MixtureRunner {
                 + proposals.size() + " answers and needs " + layer.minProposers() + ": " + failures);
     }
 
-    /** The aggregator's chunks as they come; its failure is the run's. */
+    /** The analyst first, when the aggregator has one; then the answer. */
     private Flux<MixtureEvent> aggregate(Run run) {
+        Member analyst = run.plan.analyst();
+        if (analyst == null) {
+            return answer(run, null);
+        }
+        return Flux.concat(Flux.just(new AnalysisStarted(analyst.id(), run.references.size())),
+                analyse(run, analyst).flatMapMany(report -> Flux.concat(Flux.just(new AnalysisSettled(report)),
+                        answer(run, report.answered() ? report.text() : null))));
+    }
+
+    /**
+     * The analyst's call, not streamed: its analysis is only of use whole. A failure is a value here, as a
+     * proposer's is: the aggregator can still answer from the drafts.
+     */
+    private Mono<CallReport> analyse(Run run, Member analyst) {
+        run.scope.phase("analysis");
+        return run.promptFor(analyst, run.request.asSingleCompletion(), AggregationPrompt::forAnalysis)
+                .flatMap(shaped -> {
+                    long start = System.nanoTime();
+                    ObservedCall call = run.scope.call(CallLabels.analyst(analyst.provider(),
+                            analyst.upstreamModel(), run.plan.id(), run.plan.layers().size() + 1), shaped);
+                    return analyst.upstream().complete(shaped, call)
+                            .map(body -> analysis(analyst, body, start))
+                            .onErrorResume(failure -> Mono.just(analysisReport(analyst, Outcome.of(failure), null,
+                                    String.valueOf(failure.getMessage()), null, start)))
+                            .map(report -> {
+                                call.end(report.outcome(), report.text());
+                                return run.analysed(report.withCost(call.costUsd()));
+                            })
+                            .doOnCancel(() -> call.end(Outcome.CANCELLED, null));
+                });
+    }
+
+    private CallReport analysis(Member analyst, byte[] body, long start) {
+        ChatCompletion completion;
+        try {
+            completion = json.readValue(body, ChatCompletion.class);
+        }
+        catch (JacksonException notACompletion) {
+            throw UpstreamException.malformed(analyst.id(), "sent an analysis that is not a completion");
+        }
+        String text = completion.firstText();
+        return text.isBlank()
+                ? analysisReport(analyst, Outcome.EMPTY, null, analyst.id() + " returned an empty analysis",
+                        completion.usage(), start)
+                : analysisReport(analyst, Outcome.ANSWERED, text, null, completion.usage(), start);
+    }
+
+    /** Its text, when it has one, came whole at the end: that is its first token's time too. */
+    private static CallReport analysisReport(Member analyst, Outcome outcome, String text, String error, Usage usage,
+            long start) {
+        long duration = CallTally.millis(System.nanoTime() - start);
+        return new CallReport(analyst.id(), null, outcome, text, error, usage, text == null ? null : duration,
+                duration, null);
+    }
+
+    /** The aggregator's chunks as they come, from the drafts and their analysis, if any; its failure is the run's. */
+    private Flux<MixtureEvent> answer(Run run, String analysis) {
         Member aggregator = run.plan.aggregator();
         run.scope.phase("aggregator");
-        Flux<MixtureEvent> answer = run.promptFor(aggregator, run.request.asStreamWithUsage()).flatMapMany(shaped -> {
+        Mono<ChatCompletionRequest> prompt = run.promptFor(aggregator, run.request.asStreamWithUsage(),
+                (conversation, drafts) -> AggregationPrompt.withReferences(conversation, drafts, analysis));
+        Flux<MixtureEvent> answer = prompt.flatMapMany(shaped -> {
             CallTally tally = new CallTally(aggregator.id(), null);
             ObservedCall call = run.scope.call(CallLabels.aggregator(aggregator.provider(),
                     aggregator.upstreamModel(), run.plan.id(), run.plan.layers().size() + 1), shaped);
@@ -258,8 +323,14 @@ public final class MixtureRunner {
          * the member's context window where they must be. Cutting encodes the prompt, so it runs off the event loop.
          */
         Mono<ChatCompletionRequest> promptFor(Member member, ChatCompletionRequest base) {
+            return promptFor(member, base, AggregationPrompt::withReferences);
+        }
+
+        /** As {@link #promptFor(Member, ChatCompletionRequest)}, the drafts framed by {@code framing}. */
+        Mono<ChatCompletionRequest> promptFor(Member member, ChatCompletionRequest base,
+                BiFunction<List<ChatMessage>, List<String>, List<ChatMessage>> framing) {
             Function<List<String>, ChatCompletionRequest> build = drafts -> member.applyTo(
-                    base.withMessages(AggregationPrompt.withReferences(base.messages(), drafts)));
+                    base.withMessages(framing.apply(base.messages(), drafts)));
             ChatCompletionRequest whole = build.apply(references);
             if (references.isEmpty() || ReferenceBudget.surelyFits(member.contextWindow(), whole)) {
                 return Mono.just(whole);
@@ -281,6 +352,17 @@ public final class MixtureRunner {
             references = proposals.stream().filter(CallReport::answered).map(CallReport::text).toList();
             usage = proposals.stream().map(CallReport::usage).reduce(usage, Usage::plus);
             proposals.stream().map(CallReport::costUsd).filter(Objects::nonNull).forEach(costs::add);
+        }
+
+        CallReport analysed(CallReport analysis) {
+            usage = usage.plus(analysis.usage());
+            if (analysis.costUsd() != null) {
+                costs.add(analysis.costUsd());
+            }
+            if (!analysis.answered()) {
+                scope.log(() -> log.warn("Analysis dropped, the aggregator answers without it: {}", analysis.error()));
+            }
+            return analysis;
         }
 
         /** The total cost is that of the calls with a price, or null when none had one. */

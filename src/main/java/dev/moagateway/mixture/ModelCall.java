@@ -3,6 +3,7 @@ package dev.moagateway.mixture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import dev.moagateway.upstream.ModelRef;
@@ -16,10 +17,12 @@ import dev.moagateway.upstream.ModelRef;
  * {@code k} takes the {@code k}-th of {@code temperatures}, {@code seeds} and {@code systemPrompts}, each
  * list cycled when it is shorter; without a list, every sample has the single setting. {@code samples}
  * defaults to the longest list's length, or 1.
+ *
+ * <p>The aggregator may have an {@code analysis}: a first call that analyses the drafts for it.
  */
 public record ModelCall(String model, Double temperature, Integer maxTokens, Double topP, String systemPrompt,
         Map<String, String> params, Integer samples, List<Double> temperatures, List<Long> seeds,
-        List<String> systemPrompts) {
+        List<String> systemPrompts, Analysis analysis) {
 
     public ModelCall {
         if (ModelRef.parse(model).isEmpty()) {
@@ -46,6 +49,14 @@ public record ModelCall(String model, Double temperature, Integer maxTokens, Dou
         fits("temperatures", temperatures, samples);
         fits("seeds", seeds, samples);
         fits("system-prompts", systemPrompts, samples);
+        if (analysis != null) {
+            analysis.call(model);
+        }
+    }
+
+    /** The call that analyses the drafts before this aggregator answers, if it has one. */
+    public Optional<ModelCall> analyst() {
+        return Optional.ofNullable(analysis).map(step -> step.call(model));
     }
 
     public ModelRef ref() {

@@ -72,6 +72,9 @@ class ConfigurationValidationTest {
             moa.max-depth=0                                                   | moa.max-depth            | moa
             moa.models.m.layers[0].proposers[0].samples=0                     | samples must be at least 1 | moa.models.m
             moa.models.m.aggregator.samples=2                                 | the aggregator writes one answer | moa.models.m
+            moa.models.m.aggregator.analysis.model=nope/x                     | unknown provider 'nope'  | moa.models.m.aggregator.analysis.model
+            moa.models.m.aggregator.analysis.max-tokens=0                     | analysis.max-tokens must be at least 1 | moa.models.m
+            moa.models.m.layers[0].proposers[0].analysis.temperature=0        | a step of the aggregator's | moa.models.m
             """)
     void aBadValueIsRefusedNamingItsKey(String override, String problem, String key) {
         List<String> properties = new ArrayList<>(List.of(LAYER, AGGREGATOR));

@@ -46,6 +46,18 @@ class MixtureOverridesTest {
     }
 
     @Test
+    void anAggregatorsAnalysisIsAnAnalystCalledBeforeIt() {
+        MixturePlan plan = overrides.apply(configured, parts("""
+                {"aggregator": {"model": "fake/agg", "analysis": {"max_tokens": 500}}}"""));
+
+        assertThat(plan.analyst()).isNotNull();
+        assertThat(plan.analyst().id()).isEqualTo("fake/agg");
+        assertThat(plan.analyst().temperature()).isZero();
+        assertThat(plan.analyst().maxTokens()).isEqualTo(500);
+        assertThat(plan.memberIds()).containsExactly("fake/a", "fake/b", "fake/agg");
+    }
+
+    @Test
     void anAggregatorAloneKeepsTheConfiguredLayers() {
         MixturePlan plan = overrides.apply(configured, parts("""
                 {"aggregator": {"model": "demo/sage", "system-prompt": "Be brief."}}"""));
@@ -70,6 +82,11 @@ class MixtureOverridesTest {
             {"layers": [{"proposers": [{"model": "fake/a"}]}, {"proposers": [{"model": "fake/a"}]}, {"proposers": [{"model": "fake/a"}]}]} | moa.layers | at most 2 layers
             {"layers": [{"proposers": [{"model": "fake/a", "samples": 4}]}]}               | moa.layers[0].proposers                  | at most 3 calls
             {"layers": [{"proposers": [{"model": "fake/a", "samples": 3}]}, {"proposers": [{"model": "fake/b", "samples": 3}]}]} | moa.layers | at most 6 calls
+            {"layers": [{"proposers": [{"model": "fake/a", "samples": 3}]}, {"proposers": [{"model": "fake/b", "samples": 2}]}], "aggregator": {"model": "fake/agg", "analysis": {"temperature": 0}}} | moa.layers | the analyst and the aggregator), got 7
+            {"aggregator": {"model": "fake/agg", "analysis": {"model": "nope/x"}}}          | moa.aggregator.analysis.model            | unknown provider 'nope'
+            {"aggregator": {"model": "fake/agg", "analysis": {"max-tokens": 0}}}           | moa.aggregator.analysis.max-tokens       | max-tokens must be at least 1
+            {"aggregator": {"model": "fake/agg", "analysis": {"modle": "fake/x"}}}         | moa.aggregator.analysis.modle            | Unknown parameter
+            {"layers": [{"proposers": [{"model": "fake/a", "analysis": {"temperature": 0}}]}]} | moa.layers[0].proposers[0].analysis  | a step of the aggregator's
             {"aggregator": {"model": "fake/agg", "samples": 2}}                             | moa.aggregator.samples                   | writes one answer
             {"aggregator": {"model": "elsewhere/agg"}}                                      | moa.aggregator.model                     | unknown provider 'elsewhere'
             {"aggregator": "fake/agg"}                                                      | moa.aggregator                           | must be an object
@@ -98,6 +115,6 @@ class MixtureOverridesTest {
     }
 
     private static ModelCall call(String model) {
-        return new ModelCall(model, null, null, null, null, null, null, null, null, null);
+        return new ModelCall(model, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.moagateway.mixture;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.moagateway.mixture.MixtureEvent.AggregatorSettled;
 import dev.moagateway.mixture.MixtureEvent.AggregatorStarted;
+import dev.moagateway.mixture.MixtureEvent.AnalysisSettled;
+import dev.moagateway.mixture.MixtureEvent.AnalysisStarted;
 import dev.moagateway.mixture.MixtureEvent.AnswerChunk;
 import dev.moagateway.mixture.MixtureEvent.DraftDelta;
 import dev.moagateway.mixture.MixtureEvent.LayerSettled;
@@ -19,6 +22,7 @@ import dev.moagateway.mixture.MixtureEvent.RunStarted;
 import dev.moagateway.observability.RequestScope;
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
+import dev.moagateway.openai.Usage;
 import dev.moagateway.testing.UpstreamBodies;
 import dev.moagateway.upstream.CallObserver;
 import dev.moagateway.upstream.Outcome;
@@ -78,7 +82,7 @@ class MixtureRunnerTest {
         fake.streams("self", Duration.ofMillis(5), "Draft.");
         fake.streams("agg", Duration.ZERO, "Final.");
         ModelCall sampled = new ModelCall("fake/self", null, 64, null, null, Map.of("top_k", "40"), 3,
-                List.of(0.2, 0.9), List.of(7L), List.of("Be terse.", "Be thorough.", "Be skeptical."));
+                List.of(0.2, 0.9), List.of(7L), List.of("Be terse.", "Be thorough.", "Be skeptical."), null);
         Mixture mixture = new Mixture(List.of(new Layer(3, List.of(sampled), null, null)), call("agg"), Progress.NONE);
 
         List<MixtureEvent> events = run(MixturePlan.resolve("mix", mixture, new UpstreamRegistry(Map.of("fake", fake))))
@@ -248,6 +252,74 @@ class MixtureRunnerTest {
         assertThat(fake.cancelled()).containsExactly("agg");
     }
 
+    @Test
+    void theAnalystReadsTheDraftsFirstAndTheAggregatorAnswersFromDraftsAndAnalysis() {
+        fake.streams("a", Duration.ZERO, "Paris.");
+        fake.streams("b", Duration.ZERO, "Lyon.");
+        fake.completes("agg", Mono.just(UpstreamBodies.completion("agg", "Draft 1 is right.", 50, 20)));
+        fake.streams("agg", Duration.ZERO, "Paris.");
+
+        List<MixtureEvent> events = run(judged(new Analysis(null, null, 300), "a", "b")).collectList()
+                .block(Duration.ofSeconds(5));
+
+        assertThat(fake.requested()).endsWith("agg (complete)", "agg");
+        ChatCompletionRequest analyst = fake.requests("agg").get(0);
+        assertThat(analyst.stream()).isNull();
+        assertThat(analyst.temperature()).isZero();
+        assertThat(analyst.maxTokens()).isEqualTo(300);
+        assertThat(analyst.messages().get(0).text()).startsWith(AggregationPrompt.ANALYSIS_INSTRUCTION)
+                .contains("Paris.", "Lyon.");
+        ChatCompletionRequest aggregator = fake.lastRequest("agg");
+        assertThat(aggregator.temperature()).isNull();
+        assertThat(aggregator.maxTokens()).isNull();
+        assertThat(aggregator.messages().get(0).text()).contains(AggregationPrompt.WITH_ANALYSIS, "Lyon.",
+                "<analysis>\nDraft 1 is right.\n</analysis>");
+        assertThat(events).filteredOn(event -> event instanceof AnalysisStarted || event instanceof AnalysisSettled
+                || event instanceof AggregatorStarted).extracting(Object::getClass)
+                .containsExactly(AnalysisStarted.class, AnalysisSettled.class, AggregatorStarted.class);
+        assertThat(only(events, AnalysisStarted.class)).isEqualTo(new AnalysisStarted("fake/agg", 2));
+        CallReport analysis = only(events, AnalysisSettled.class).report();
+        assertThat(analysis.outcome()).isEqualTo(Outcome.ANSWERED);
+        assertThat(analysis.text()).isEqualTo("Draft 1 is right.");
+        assertThat(analysis.firstTokenMs()).isEqualTo(analysis.durationMs());
+        assertThat(only(events, RunFinished.class).usage()).isEqualTo(new Usage(3 + 3 + 50 + 3, 1 + 1 + 20 + 1,
+                4 + 4 + 70 + 4));
+    }
+
+    @Test
+    void aFailedAnalysisLeavesTheAggregatorToAnswerFromTheDraftsAlone() {
+        fake.streams("a", Duration.ZERO, "Paris.");
+        fake.completes("judge", Mono.error(UpstreamException.rejected("fake/judge", 503, "overloaded", null)));
+        fake.streams("agg", Duration.ZERO, "Paris.");
+
+        List<MixtureEvent> events = run(judged(new Analysis("fake/judge", 0.3, null), "a")).collectList()
+                .block(Duration.ofSeconds(5));
+
+        assertThat(fake.requests("judge")).singleElement().extracting(ChatCompletionRequest::temperature)
+                .isEqualTo(0.3);
+        CallReport analysis = only(events, AnalysisSettled.class).report();
+        assertThat(analysis.model()).isEqualTo("fake/judge");
+        assertThat(analysis.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(analysis.error()).contains("overloaded");
+        assertThat(fake.lastRequest("agg").messages().get(0).text()).contains("Paris.").doesNotContain("<analysis>");
+        assertThat(only(events, AggregatorSettled.class).report().outcome()).isEqualTo(Outcome.ANSWERED);
+    }
+
+    @Test
+    void cancellingWhileTheAnalystThinksCancelsItsCallAndTheAggregatorIsNeverAsked() {
+        fake.streams("a", Duration.ZERO, "Paris.");
+        fake.completes("judge", Mono.never());
+
+        StepVerifier.create(run(judged(new Analysis("fake/judge", null, null), "a")))
+                .thenConsumeWhile(event -> !(event instanceof AnalysisStarted))
+                .thenAwait(Duration.ofMillis(50))
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+
+        assertThat(fake.cancelled()).containsExactly("judge");
+        assertThat(fake.requests("agg")).isEmpty();
+    }
+
     private Flux<MixtureEvent> run(MixturePlan plan) {
         return runner.run(plan, question, RequestScope.detached());
     }
@@ -266,8 +338,15 @@ class MixtureRunnerTest {
         return MixturePlan.resolve("mix", mixture, new UpstreamRegistry(Map.of("fake", fake)));
     }
 
+    private MixturePlan judged(Analysis analysis, String... proposers) {
+        List<ModelCall> calls = List.of(proposers).stream().map(MixtureRunnerTest::call).toList();
+        ModelCall aggregator = new ModelCall("fake/agg", null, null, null, null, null, null, null, null, null, analysis);
+        Mixture mixture = new Mixture(List.of(new Layer(1, calls, null, null)), aggregator, Progress.NONE);
+        return MixturePlan.resolve("mix", mixture, new UpstreamRegistry(Map.of("fake", fake)));
+    }
+
     private static ModelCall call(String model) {
-        return new ModelCall("fake/" + model, null, null, null, null, null, null, null, null, null);
+        return new ModelCall("fake/" + model, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static String texts(List<MixtureEvent> events, int index) {
@@ -295,12 +374,18 @@ class MixtureRunnerTest {
     private static final class Scripted implements Upstream {
 
         private final Map<String, Flux<String>> scripts = new ConcurrentHashMap<>();
+        private final Map<String, Mono<String>> completions = new ConcurrentHashMap<>();
         private final Map<String, List<ChatCompletionRequest>> requests = new ConcurrentHashMap<>();
         private final List<String> requested = new CopyOnWriteArrayList<>();
         private final List<String> cancelled = new CopyOnWriteArrayList<>();
 
         void script(String model, Flux<String> chunks) {
             scripts.put(model, chunks);
+        }
+
+        /** What the model answers when it is asked without streaming. */
+        void completes(String model, Mono<String> completion) {
+            completions.put(model, completion);
         }
 
         /** A stream of these tokens, {@code gap} apart, then a finish and a usage chunk of one token each. */
@@ -328,9 +413,15 @@ class MixtureRunnerTest {
             return cancelled;
         }
 
+        /** Noted in {@link #requested()} as the model followed by {@code (complete)}. */
         @Override
         public Mono<byte[]> complete(ChatCompletionRequest request, CallObserver observer) {
-            return Mono.error(new AssertionError("a mixture streams every call"));
+            return Mono.defer(() -> {
+                requested.add(request.model() + " (complete)");
+                requests.computeIfAbsent(request.model(), model -> new CopyOnWriteArrayList<>()).add(request);
+                return completions.getOrDefault(request.model(), Mono.error(new AssertionError("unscripted "
+                        + request.model())));
+            }).map(body -> body.getBytes(StandardCharsets.UTF_8)).doOnCancel(() -> cancelled.add(request.model()));
         }
 
         @Override
