@@ -99,7 +99,8 @@ final class MixtureStream {
             }
             else if (progress != Progress.NONE) {
                 String text = account.next(event);
-                if (!text.isEmpty()) {
+                // Inside the content, the account ends where the answer begins: a staircase's drafts go on after.
+                if (!text.isEmpty() && !(progress == Progress.THINK_TAGS && thinkClosed)) {
                     write(progress == Progress.THINK_TAGS ? content(think(text))
                             : chunk(new ChatMessage(null, null, ReasoningFields.fields(progress, text)), null));
                 }

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 
 import dev.moagateway.mixture.Mixture;
 import dev.moagateway.upstream.ModelRef;
+import dev.moagateway.upstream.Prefill;
 import dev.moagateway.upstream.ProviderSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -55,7 +56,7 @@ public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> 
         if (keepAliveInterval.isNegative() || keepAliveInterval.isZero()) {
             throw new IllegalArgumentException("moa.keep-alive-interval must be positive, got " + keepAliveInterval);
         }
-        List<String> problems = problems(providerNames(providers), models);
+        List<String> problems = problems(providers, models);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
@@ -72,7 +73,8 @@ public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> 
         return names;
     }
 
-    private static List<String> problems(Set<String> providers, Map<String, Mixture> models) {
+    private static List<String> problems(Map<String, ProviderSettings> settings, Map<String, Mixture> models) {
+        Set<String> providers = providerNames(settings);
         List<String> problems = new ArrayList<>();
         models.forEach((id, mixture) -> {
             ModelRef.parse(id)
@@ -82,6 +84,13 @@ public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> 
                             + ref.provider() + "/'"));
             mixture.unknownProviders("moa.models." + id, providers)
                     .forEach(problem -> problems.add(problem.key() + ": " + problem.getMessage()));
+            String aggregatorProvider = mixture.aggregator().ref().provider();
+            ProviderSettings aggregatorSettings = settings.get(aggregatorProvider);
+            if (mixture.staircased() && aggregatorSettings != null && aggregatorSettings.prefill() == Prefill.NONE) {
+                problems.add("moa.providers." + aggregatorProvider + ".prefill: mixture '" + id + "' aggregates as a "
+                        + "staircase, so its aggregator's provider must continue a trailing assistant message; set "
+                        + "prefill to continue-final-message (vLLM, SGLang) or native (llama.cpp)");
+            }
         });
         return problems;
     }

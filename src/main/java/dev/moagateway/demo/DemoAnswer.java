@@ -14,7 +14,8 @@ import dev.moagateway.openai.Usage;
 /**
  * What a simulated model says to a request. Without references it drafts three points about the latest user
  * message; with references (the {@code <reference>} blocks of a mixture's system message) it names the point
- * each reference makes and merges them, so each layer's answer visibly builds on the one before.
+ * each reference makes and merges them, so each layer's answer visibly builds on the one before. A trailing
+ * assistant message is continued rather than answered.
  */
 record DemoAnswer(String id, String text, List<String> tokens, String finishReason, Usage usage) {
 
@@ -48,6 +49,8 @@ record DemoAnswer(String id, String text, List<String> tokens, String finishReas
                 : references.isEmpty() ? draft(request.model(), question)
                 : synthesis(request.model(), question, references);
         List<String> tokens = tokens(text);
+        int written = prefilled(request.messages());
+        tokens = tokens.subList(Math.min(written, tokens.size()), tokens.size());
         String finishReason = "stop";
         Integer limit = request.maxTokens() != null ? request.maxTokens() : request.maxCompletionTokens();
         if (limit != null && limit >= 0 && limit < tokens.size()) {
@@ -114,6 +117,15 @@ record DemoAnswer(String id, String text, List<String> tokens, String finishReas
             }
         }
         return found;
+    }
+
+    /**
+     * The tokens of a trailing assistant message, which the model continues: its answer goes on from as far
+     * into it as that message reaches.
+     */
+    private static int prefilled(List<ChatMessage> messages) {
+        ChatMessage last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+        return last != null && ChatMessage.ASSISTANT.equals(last.role()) ? tokens(last.text()).size() : 0;
     }
 
     private static String latestUserText(List<ChatMessage> messages) {

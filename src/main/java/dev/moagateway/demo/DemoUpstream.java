@@ -12,6 +12,7 @@ import dev.moagateway.openai.Choice;
 import dev.moagateway.openai.ChunkChoice;
 import dev.moagateway.openai.Usage;
 import dev.moagateway.upstream.CallObserver;
+import dev.moagateway.upstream.Prefill;
 import dev.moagateway.upstream.Upstream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -23,7 +24,8 @@ import tools.jackson.databind.node.StringNode;
  * The built-in {@code demo} provider: simulated models that run in-process, so the gateway shows a whole
  * mixture with no key and no network. Each model name gets its own pace (a first-token delay and a delay
  * per token) and writes deterministic text that quotes the references it was given, so the layers can be
- * seen building on each other. It honours {@code max_tokens} and {@code stream_options.include_usage}.
+ * seen building on each other. It honours {@code max_tokens} and {@code stream_options.include_usage}, and
+ * continues a trailing assistant message by itself.
  */
 public final class DemoUpstream implements Upstream {
 
@@ -34,6 +36,11 @@ public final class DemoUpstream implements Upstream {
     public DemoUpstream(double speed, JsonMapper json) {
         this.speed = speed;
         this.json = json;
+    }
+
+    @Override
+    public Prefill prefill() {
+        return Prefill.NATIVE;
     }
 
     @Override

@@ -31,6 +31,9 @@ public final class AggregationPrompt {
     static final String WITH_ANALYSIS = """
             - An analysis of the drafts follows them in <analysis> tags. Use it to decide what to keep, fix and             add, but check it against the drafts: it may be wrong too.""";
 
+    static final String PARTIAL = """
+            - Some drafts are still being written and break off mid-way. Write only what they already             support; you will be asked to go on as they grow.""";
+
     static final String ANALYSIS_INSTRUCTION = """
             Several independent assistants have drafted answers to the latest user message of this             conversation. Their drafts are enclosed below in numbered <reference> tags.
 
@@ -64,6 +67,14 @@ public final class AggregationPrompt {
         }
         return framed(conversation, INSTRUCTION + "\n" + WITH_ANALYSIS + "\n\n" + render(references)
                 + "\n\n<analysis>\n" + neutralize(analysis).strip() + "\n</analysis>");
+    }
+
+    /** As {@link #withReferences(List, List)}, for drafts of which some are still being written. */
+    public static List<ChatMessage> withPartialReferences(List<ChatMessage> conversation, List<String> references) {
+        if (references.isEmpty()) {
+            return conversation;
+        }
+        return framed(conversation, INSTRUCTION + "\n" + PARTIAL + "\n\n" + render(references));
     }
 
     /** The conversation with the analyst's instruction and the drafts to analyse. */

@@ -12,6 +12,7 @@ final class CallTally {
     private final long start = System.nanoTime();
     private final StringBuilder text = new StringBuilder();
     private long firstTextAt;
+    private int chunks;
     private Usage usage;
 
     CallTally(String model, Integer sample) {
@@ -31,6 +32,7 @@ final class CallTally {
                 firstTextAt = System.nanoTime();
             }
             text.append(delta);
+            chunks++;
         }
         return delta;
     }
@@ -45,6 +47,11 @@ final class CallTally {
     /** The aggregator's report: its text is the answer itself, which the client has. */
     CallReport aggregation() {
         return text.isEmpty() ? report(Outcome.EMPTY, null, null) : report(Outcome.ANSWERED, null, null);
+    }
+
+    /** The chunks with text so far: about its tokens, when the provider sends no usage. */
+    int chunks() {
+        return chunks;
     }
 
     /** The text so far. */

@@ -6,14 +6,23 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * A virtual model as configured: layers of proposers, then an aggregator whose answer is the mixture's
- * answer, and where its answers carry the account of the run unless a request says otherwise.
+ * answer, where its answers carry the account of the run unless a request says otherwise, and when the
+ * aggregator starts.
  */
-public record Mixture(List<Layer> layers, ModelCall aggregator, @DefaultValue("none") Progress progress) {
+public record Mixture(List<Layer> layers, ModelCall aggregator, @DefaultValue("none") Progress progress,
+        @DefaultValue("full") Aggregation aggregation, @DefaultValue Staircase staircase) {
 
+    /** A mixture whose aggregator starts once the last layer has settled. */
+    public Mixture(List<Layer> layers, ModelCall aggregator, Progress progress) {
+        this(layers, aggregator, progress, Aggregation.FULL, Staircase.DEFAULT);
+    }
+
+    @ConstructorBinding
     public Mixture {
         if (layers == null || layers.isEmpty()) {
             throw new InvalidSetting("layers", "a mixture needs at least one layer");
@@ -27,6 +36,21 @@ public record Mixture(List<Layer> layers, ModelCall aggregator, @DefaultValue("n
         }
         layers = List.copyOf(layers);
         progress = progress == null ? Progress.NONE : progress;
+        aggregation = aggregation == null ? Aggregation.FULL : aggregation;
+        staircase = staircase == null ? Staircase.DEFAULT : staircase;
+        if (aggregation == Aggregation.STAIRCASE && aggregator.analysis() != null) {
+            throw new InvalidSetting("aggregator.analysis", "a staircase aggregator starts before the drafts are "
+                    + "complete, so it cannot have them analysed first");
+        }
+    }
+
+    /** The mixture with other layers and aggregator, and everything else as it is. */
+    public Mixture with(List<Layer> newLayers, ModelCall newAggregator) {
+        return new Mixture(newLayers, newAggregator, progress, aggregation, staircase);
+    }
+
+    public boolean staircased() {
+        return aggregation == Aggregation.STAIRCASE;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.moagateway.upstream.Prefill;
 import dev.moagateway.upstream.UpstreamRegistry;
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
@@ -61,8 +62,8 @@ public record MixtureOverrides(boolean enabled, int maxLayers, int maxProposers,
         Mixture configured = base.mixture();
         Mixture mixture;
         try {
-            mixture = new Mixture(bound.layers() != null ? bound.layers() : configured.layers(),
-                    bound.aggregator() != null ? bound.aggregator() : configured.aggregator(), configured.progress());
+            mixture = configured.with(bound.layers() != null ? bound.layers() : configured.layers(),
+                    bound.aggregator() != null ? bound.aggregator() : configured.aggregator());
         }
         catch (InvalidSetting invalid) {
             throw new InvalidSetting(FIELD + "." + invalid.key(), invalid.getMessage());
@@ -70,6 +71,14 @@ public record MixtureOverrides(boolean enabled, int maxLayers, int maxProposers,
         mixture.unknownProviders(FIELD, providers).stream().findFirst().ifPresent(problem -> {
             throw problem;
         });
+        if (mixture.staircased() && bound.aggregator() != null) {
+            String provider = mixture.aggregator().ref().provider();
+            upstreams.find(provider).filter(upstream -> upstream.prefill() == Prefill.NONE).ifPresent(upstream -> {
+                throw new InvalidSetting(FIELD + ".aggregator.model", "This mixture aggregates as a staircase, which "
+                        + "needs an aggregator whose provider continues a trailing assistant message; '" + provider
+                        + "' does not (its prefill is none).");
+            });
+        }
         if (bound.layers() != null) {
             checkLayers(mixture);
         }

@@ -90,6 +90,11 @@ public final class MixturePlan implements Route {
         return aggregator;
     }
 
+    /** How the aggregator climbs the last layer's drafts as they grow, or null when it waits for them all. */
+    Staircase staircase() {
+        return mixture.staircased() ? mixture.staircase() : null;
+    }
+
     /** The call that analyses the last layer's drafts before the aggregator answers, or null for none. */
     Member analyst() {
         return analyst;

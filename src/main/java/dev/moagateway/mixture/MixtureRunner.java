@@ -67,8 +67,12 @@ public final class MixtureRunner {
             Run run = new Run(plan, request, scope);
             List<Flux<MixtureEvent>> steps = new ArrayList<>();
             steps.add(Flux.just(run.started()));
-            plan.layers().forEach(layer -> steps.add(Flux.defer(() -> runLayer(run, layer))));
-            steps.add(Flux.defer(() -> aggregate(run)));
+            List<LayerPlan> layers = plan.layers();
+            Staircase staircase = plan.staircase();
+            int waitedFor = staircase == null ? layers.size() : layers.size() - 1;
+            layers.subList(0, waitedFor).forEach(layer -> steps.add(Flux.defer(() -> runLayer(run, layer))));
+            steps.add(Flux.defer(() -> staircase == null ? aggregate(run)
+                    : climb(run, layers.get(layers.size() - 1), staircase)));
             return Flux.concat(steps).doOnCancel(() -> scope.log(() -> log.debug(
                     "{}: the client left; calls in flight cancelled", plan.id())));
         }));
@@ -277,11 +281,82 @@ public final class MixtureRunner {
             Flux<MixtureEvent> settled = Flux.defer(() -> {
                 CallReport report = tally.aggregation();
                 call.end(report.outcome(), tally.text());
-                return Flux.just(new AggregatorSettled(report.withCost(call.costUsd())), run.finished(report, call));
+                CallReport priced = report.withCost(call.costUsd());
+                return Flux.just(new AggregatorSettled(priced), run.finished(priced));
             });
             return chunks.concatWith(settled);
         });
         return Flux.concat(Flux.just(new AggregatorStarted(aggregator.id(), run.references.size())), answer);
+    }
+
+    /**
+     * The last layer and a staircase aggregator at once. The first step starts once every draft still being
+     * written has {@code chunk-tokens} tokens (or the layer has settled, by its deadline or grace too); each step
+     * is sent the drafts so far and the answer so far to continue, and writes at most a chunk; the next starts
+     * once the drafts have grown by another chunk. The step after the layer has settled, from its answered
+     * drafts, finishes the answer. The layer's failure, or any step's, is the run's.
+     */
+    private Flux<MixtureEvent> climb(Run run, LayerPlan layer, Staircase staircase) {
+        GrowingDrafts drafts = new GrowingDrafts(layer.proposers().size(), layer.minProposers());
+        Member aggregator = run.plan.aggregator();
+        Flux<MixtureEvent> answer = drafts.grownTo(staircase.chunkTokens()).thenMany(Flux.defer(() -> {
+            run.scope.phase("aggregator");
+            StaircaseAnswer stairs = new StaircaseAnswer(aggregator);
+            int references = drafts.complete() ? run.references.size() : drafts.texts().size();
+            return Flux.concat(Flux.just(new AggregatorStarted(aggregator.id(), references)),
+                    step(run, drafts, stairs, staircase, 1));
+        }));
+        // Noted once merged, so that a step the note starts comes after the event that started it.
+        return Flux.merge(runLayer(run, layer), answer).doOnNext(drafts::note);
+    }
+
+    private Flux<MixtureEvent> step(Run run, GrowingDrafts drafts, StaircaseAnswer stairs, Staircase staircase,
+            int number) {
+        Member aggregator = run.plan.aggregator();
+        boolean last = drafts.complete();
+        List<String> references = last ? run.references : drafts.texts();
+        Mono<ChatCompletionRequest> prompt = run.promptFor(aggregator, run.request.asStreamWithUsage(), references,
+                (conversation, texts) -> stairs.continuing(last ? AggregationPrompt.withReferences(conversation, texts)
+                        : AggregationPrompt.withPartialReferences(conversation, texts)));
+        return prompt.flatMapMany(framed -> {
+            if (stairs.exhausted(framed)) {
+                // The answer is as long as it may be; it ends once the layer has, whose calls the run counts.
+                return last ? settled(run, stairs, Flux.just(new AnswerChunk(StaircaseAnswer.finishedAtLimit())))
+                        : drafts.grownTo(Integer.MAX_VALUE)
+                                .thenMany(Flux.defer(() -> step(run, drafts, stairs, staircase, number + 1)));
+            }
+            ChatCompletionRequest shaped = stairs.step(framed, last ? null : staircase.chunkTokens());
+            CallTally tally = new CallTally(aggregator.id(), null);
+            ObservedCall call = run.scope.call(CallLabels.aggregator(aggregator.provider(),
+                    aggregator.upstreamModel(), run.plan.id(), run.plan.layers().size() + 1), shaped);
+            Flux<MixtureEvent> chunks = chunks(aggregator, shaped, call)
+                    .<MixtureEvent>handle((chunk, sink) -> {
+                        tally.read(chunk);
+                        ChatCompletionChunk relayed = stairs.relay(chunk, last);
+                        if (relayed != null) {
+                            sink.next(new AnswerChunk(relayed));
+                        }
+                    })
+                    .doOnError(failure -> call.end(Outcome.of(failure), null))
+                    .doOnCancel(() -> call.end(Outcome.CANCELLED, null));
+            return chunks.concatWith(Flux.defer(() -> {
+                call.end(tally.aggregation().outcome(), tally.text());
+                stairs.stepped(tally, call.costUsd());
+                if (last) {
+                    run.scope.log(() -> log.debug("{}: answered in {} staircase steps", run.plan.id(), stairs.steps()));
+                    return settled(run, stairs, Flux.empty());
+                }
+                return drafts.grownTo((number + 1) * staircase.chunkTokens())
+                        .thenMany(Flux.defer(() -> step(run, drafts, stairs, staircase, number + 1)));
+            }));
+        });
+    }
+
+    private static Flux<MixtureEvent> settled(Run run, StaircaseAnswer stairs, Flux<MixtureEvent> before) {
+        return before.concatWith(Flux.defer(() -> {
+            CallReport report = stairs.report();
+            return Flux.just(new AggregatorSettled(report), run.finished(report));
+        }));
     }
 
     /** The member's chunks, each decoded once. */
@@ -326,16 +401,21 @@ public final class MixtureRunner {
             return promptFor(member, base, AggregationPrompt::withReferences);
         }
 
-        /** As {@link #promptFor(Member, ChatCompletionRequest)}, the drafts framed by {@code framing}. */
+        /** As {@link #promptFor(Member, ChatCompletionRequest)}, the references framed by {@code framing}. */
         Mono<ChatCompletionRequest> promptFor(Member member, ChatCompletionRequest base,
                 BiFunction<List<ChatMessage>, List<String>, List<ChatMessage>> framing) {
-            Function<List<String>, ChatCompletionRequest> build = drafts -> member.applyTo(
-                    base.withMessages(framing.apply(base.messages(), drafts)));
-            ChatCompletionRequest whole = build.apply(references);
-            if (references.isEmpty() || ReferenceBudget.surelyFits(member.contextWindow(), whole)) {
+            return promptFor(member, base, references, framing);
+        }
+
+        /** As {@link #promptFor(Member, ChatCompletionRequest)}, with {@code drafts} framed by {@code framing}. */
+        Mono<ChatCompletionRequest> promptFor(Member member, ChatCompletionRequest base, List<String> drafts,
+                BiFunction<List<ChatMessage>, List<String>, List<ChatMessage>> framing) {
+            Function<List<String>, ChatCompletionRequest> build = references -> member.applyTo(
+                    base.withMessages(framing.apply(base.messages(), references)));
+            ChatCompletionRequest whole = build.apply(drafts);
+            if (drafts.isEmpty() || ReferenceBudget.surelyFits(member.contextWindow(), whole)) {
                 return Mono.just(whole);
             }
-            List<String> drafts = references;
             return Mono.fromCallable(() -> ReferenceBudget.fit(member.contextWindow(), drafts, build))
                     .subscribeOn(Schedulers.parallel())
                     .doOnNext(fitted -> {
@@ -366,9 +446,9 @@ public final class MixtureRunner {
         }
 
         /** The total cost is that of the calls with a price, or null when none had one. */
-        RunFinished finished(CallReport aggregation, ObservedCall call) {
-            if (call.costUsd() != null) {
-                costs.add(call.costUsd());
+        RunFinished finished(CallReport aggregation) {
+            if (aggregation.costUsd() != null) {
+                costs.add(aggregation.costUsd());
             }
             Double cost = costs.isEmpty() ? null : costs.stream().mapToDouble(Double::doubleValue).sum();
             return new RunFinished(usage.plus(aggregation.usage()), cost, CallTally.millis(System.nanoTime() - start));

@@ -46,14 +46,16 @@ public final class HttpUpstream implements Upstream {
     private final Timeouts timeouts;
     private final JsonMapper json;
     private final String apiKey;
+    private final Prefill prefill;
 
-    HttpUpstream(String name, HttpClient client, Timeouts timeouts, JsonMapper json, String apiKey) {
+    HttpUpstream(String name, HttpClient client, Timeouts timeouts, JsonMapper json, String apiKey, Prefill prefill) {
         this.name = name;
         this.completions = client.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON));
         this.streams = client.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.TEXT_EVENT_STREAM));
         this.timeouts = timeouts;
         this.json = json;
         this.apiKey = apiKey;
+        this.prefill = prefill;
     }
 
     /**
@@ -71,7 +73,12 @@ public final class HttpUpstream implements Upstream {
                     }
                     headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
                 });
-        return new HttpUpstream(name, client, settings.timeouts(), json, settings.apiKey());
+        return new HttpUpstream(name, client, settings.timeouts(), json, settings.apiKey(), settings.prefill());
+    }
+
+    @Override
+    public Prefill prefill() {
+        return prefill;
     }
 
     @Override

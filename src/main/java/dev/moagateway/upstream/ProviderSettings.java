@@ -12,9 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * One OpenAI-compatible provider, as configured under {@code moa.providers.<name>}. {@code maxConcurrency}
  * bounds the calls in flight to it, across all requests; calls past it wait their turn. {@code models} tells
  * what is known of some of its models, such as their prices; any other model can be called all the same.
+ * {@code prefill} says whether it continues a trailing assistant message, as a staircase aggregator needs.
  */
 public record ProviderSettings(String baseUrl, String apiKey, Map<String, String> headers,
-        @DefaultValue Timeouts timeouts, Integer maxConcurrency, List<ProviderModel> models) {
+        @DefaultValue Timeouts timeouts, Integer maxConcurrency, List<ProviderModel> models,
+        @DefaultValue("none") Prefill prefill) {
 
     public ProviderSettings {
         requireHttpUrl(baseUrl);
@@ -24,6 +26,7 @@ public record ProviderSettings(String baseUrl, String apiKey, Map<String, String
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         models = models == null ? List.of() : List.copyOf(models);
+        prefill = prefill == null ? Prefill.NONE : prefill;
     }
 
     private static void requireHttpUrl(String url) {
@@ -52,6 +55,7 @@ public record ProviderSettings(String baseUrl, String apiKey, Map<String, String
     @Override
     public String toString() {
         return "ProviderSettings[baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "****")
-                + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", maxConcurrency=" + maxConcurrency + ", models=" + models + "]";
+                + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", maxConcurrency=" + maxConcurrency
+                + ", models=" + models + ", prefill=" + prefill + "]";
     }
 }

@@ -27,6 +27,11 @@ public interface Upstream {
      */
     Flux<String> stream(ChatCompletionRequest request, CallObserver observer);
 
+    /** How it continues a trailing assistant message, if it does. */
+    default Prefill prefill() {
+        return Prefill.NONE;
+    }
+
     /** {@link #complete(ChatCompletionRequest, CallObserver)} unobserved. */
     default Mono<byte[]> complete(ChatCompletionRequest request) {
         return complete(request, CallObserver.NONE);

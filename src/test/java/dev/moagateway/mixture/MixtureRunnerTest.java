@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import dev.moagateway.mixture.MixtureEvent.AggregatorSettled;
 import dev.moagateway.mixture.MixtureEvent.AggregatorStarted;
@@ -22,10 +25,12 @@ import dev.moagateway.mixture.MixtureEvent.RunStarted;
 import dev.moagateway.observability.RequestScope;
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
+import dev.moagateway.openai.ChunkChoice;
 import dev.moagateway.openai.Usage;
 import dev.moagateway.testing.UpstreamBodies;
 import dev.moagateway.upstream.CallObserver;
 import dev.moagateway.upstream.Outcome;
+import dev.moagateway.upstream.Prefill;
 import dev.moagateway.upstream.Upstream;
 import dev.moagateway.upstream.UpstreamException;
 import dev.moagateway.upstream.UpstreamRegistry;
@@ -320,6 +325,127 @@ class MixtureRunnerTest {
         assertThat(fake.requests("agg")).isEmpty();
     }
 
+    @Test
+    void aStaircaseAggregatorStartsOnTheFirstTokensAndContinuesItsOwnTextAsTheDraftsGrow() {
+        fake.streams("a", Duration.ofMillis(40), "A1 ", "A2 ", "A3 ", "A4 ", "A5 ", "A6.");
+        fake.streams("b", Duration.ofMillis(40), "B1 ", "B2 ", "B3 ", "B4 ", "B5 ", "B6.");
+        List<ChatCompletionRequest> steps = new CopyOnWriteArrayList<>();
+        fake.answers("agg", request -> {
+            steps.add(request);
+            return stepAnswer("S" + steps.size() + " ", request.maxTokens() == null ? "stop" : "length");
+        });
+
+        List<MixtureEvent> events = run(climbing(2, "a", "b")).collectList().block(Duration.ofSeconds(5));
+
+        assertThat(steps).hasSizeGreaterThanOrEqualTo(3);
+        ChatCompletionRequest first = steps.get(0);
+        assertThat(first.maxTokens()).isEqualTo(2);
+        assertThat(first.messages().get(0).text()).contains(AggregationPrompt.PARTIAL, "A1 A2", "B1 B2")
+                .doesNotContain("A6.");
+        assertThat(first.messages()).last().extracting(ChatMessage::role).isEqualTo(ChatMessage.USER);
+        ChatCompletionRequest second = steps.get(1);
+        assertThat(second.messages()).last().satisfies(prefill -> {
+            assertThat(prefill.role()).isEqualTo(ChatMessage.ASSISTANT);
+            assertThat(prefill.text()).isEqualTo("S1 ");
+        });
+        assertThat(second.extra()).doesNotContainKey("continue_final_message");
+        ChatCompletionRequest last = steps.get(steps.size() - 1);
+        assertThat(last.maxTokens()).isNull();
+        assertThat(last.messages().get(0).text()).doesNotContain(AggregationPrompt.PARTIAL).contains("A6.", "B6.");
+        assertThat(last.messages()).last().extracting(ChatMessage::text)
+                .isEqualTo(IntStream.range(1, steps.size()).mapToObj(n -> "S" + n + " ").collect(Collectors.joining()));
+
+        assertThat(events.indexOf(only(events, AggregatorStarted.class)))
+                .isLessThan(events.indexOf(only(events, LayerSettled.class)));
+        List<ChunkChoice> choices = events.stream().filter(AnswerChunk.class::isInstance)
+                .flatMap(event -> ((AnswerChunk) event).chunk().choices().stream()).toList();
+        assertThat(choices).filteredOn(choice -> choice.delta() != null && choice.delta().role() != null).hasSize(1);
+        assertThat(choices).filteredOn(choice -> choice.finishReason() != null).singleElement()
+                .isSameAs(choices.get(choices.size() - 1)).extracting(ChunkChoice::finishReason).isEqualTo("stop");
+        assertThat(choices.stream().map(choice -> choice.delta() == null ? "" : choice.delta().text())
+                .collect(Collectors.joining()))
+                .isEqualTo(IntStream.rangeClosed(1, steps.size()).mapToObj(n -> "S" + n + " ").collect(Collectors.joining()));
+        CallReport aggregation = only(events, AggregatorSettled.class).report();
+        assertThat(aggregation.usage().completionTokens()).isEqualTo(steps.size());
+        assertThat(aggregation.usage().promptTokens()).isEqualTo(3 * steps.size());
+        assertThat(only(events, RunFinished.class).usage().completionTokens()).isEqualTo(6 + 6 + steps.size());
+    }
+
+    @Test
+    void aStepAfterTheFirstAsksAContinueFinalMessageProviderToContinue() {
+        fake.prefills(Prefill.CONTINUE_FINAL_MESSAGE);
+        fake.streams("a", Duration.ofMillis(40), "A1 ", "A2 ", "A3 ", "A4.");
+        List<ChatCompletionRequest> steps = new CopyOnWriteArrayList<>();
+        fake.answers("agg", request -> {
+            steps.add(request);
+            return stepAnswer("S" + steps.size() + " ", "length");
+        });
+
+        run(climbing(2, "a")).blockLast(Duration.ofSeconds(5));
+
+        assertThat(steps.get(0).extra()).doesNotContainKeys("continue_final_message", "add_generation_prompt");
+        assertThat(steps.subList(1, steps.size())).isNotEmpty().allSatisfy(step -> {
+            assertThat(step.extra().get("continue_final_message").asBoolean()).isTrue();
+            assertThat(step.extra().get("add_generation_prompt").asBoolean()).isFalse();
+        });
+    }
+
+    @Test
+    void theAnswersOwnLimitCapsTheStepsTogetherAndEndsTheAnswerWhenItIsUsedUp() {
+        fake.streams("a", Duration.ofMillis(30), "A1 ", "A2 ", "A3 ", "A4 ", "A5 ", "A6 ", "A7 ", "A8.");
+        List<ChatCompletionRequest> steps = new CopyOnWriteArrayList<>();
+        fake.answers("agg", request -> {
+            steps.add(request);
+            return stepAnswer("S" + steps.size() + " ", "length");
+        });
+        ChatCompletionRequest limited = question.withMaxTokens(3);
+
+        List<MixtureEvent> events = runner.run(climbing(2, "a"), limited, RequestScope.detached()).collectList()
+                .block(Duration.ofSeconds(5));
+
+        // Each step reports one completion token: 3 left, then 2, then 1, then none.
+        assertThat(steps).extracting(ChatCompletionRequest::maxTokens).containsExactly(2, 2, 1);
+        List<ChunkChoice> choices = events.stream().filter(AnswerChunk.class::isInstance)
+                .flatMap(event -> ((AnswerChunk) event).chunk().choices().stream()).toList();
+        assertThat(choices.get(choices.size() - 1).finishReason()).isEqualTo("length");
+        assertThat(only(events, LayerSettled.class).answered()).isEqualTo(1);
+        assertThat(events.get(events.size() - 1)).isInstanceOf(RunFinished.class);
+    }
+
+    @Test
+    void cancellingAStaircaseCancelsTheStepAndTheProposersStillWriting() {
+        fake.script("a", Flux.just(chunk("a", "A1"), chunk("a", "A2")).concatWith(Flux.never()));
+        fake.script("b", Flux.just(chunk("b", "B1"), chunk("b", "B2")).concatWith(Flux.never()));
+        fake.script("agg", Flux.just(chunk("agg", "Par")).concatWith(Flux.never()));
+
+        StepVerifier.create(run(climbing(2, "a", "b")).filter(AnswerChunk.class::isInstance))
+                .expectNextCount(1)
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+
+        assertThat(fake.cancelled()).containsExactlyInAnyOrder("a", "b", "agg");
+    }
+
+    @Test
+    void aStaircaseThatLosesItsQuorumFailsTheRunAndNeverTakesTheLastStep() {
+        fake.streams("a", Duration.ofMillis(20), "A1 ", "A2 ", "A3.");
+        fake.script("b", Flux.just(chunk("b", "B1"), chunk("b", "B2"))
+                .concatWith(Flux.error(UpstreamException.malformed("fake/b", "failed mid-stream: crashed"))));
+        List<ChatCompletionRequest> steps = new CopyOnWriteArrayList<>();
+        fake.answers("agg", request -> {
+            steps.add(request);
+            return stepAnswer("S ", "length");
+        });
+        Mixture mixture = new Mixture(List.of(new Layer(2, List.of(call("a"), call("b")), null, null)), call("agg"),
+                Progress.NONE, Aggregation.STAIRCASE, new Staircase(2));
+
+        StepVerifier.create(run(MixturePlan.resolve("mix", mixture, new UpstreamRegistry(Map.of("fake", fake)))))
+                .thenConsumeWhile(event -> true)
+                .verifyError(QuorumException.class);
+
+        assertThat(steps).allSatisfy(step -> assertThat(step.maxTokens()).isEqualTo(2));
+    }
+
     private Flux<MixtureEvent> run(MixturePlan plan) {
         return runner.run(plan, question, RequestScope.detached());
     }
@@ -336,6 +462,20 @@ class MixtureRunnerTest {
         Mixture mixture = new Mixture(List.of(new Layer(minProposers, calls, deadline, grace)), call("agg"),
                 Progress.NONE);
         return MixturePlan.resolve("mix", mixture, new UpstreamRegistry(Map.of("fake", fake)));
+    }
+
+    private MixturePlan climbing(int chunkTokens, String... proposers) {
+        List<ModelCall> calls = List.of(proposers).stream().map(MixtureRunnerTest::call).toList();
+        Mixture mixture = new Mixture(List.of(new Layer(1, calls, null, null)), call("agg"), Progress.NONE,
+                Aggregation.STAIRCASE, new Staircase(chunkTokens));
+        return MixturePlan.resolve("mix", mixture, new UpstreamRegistry(Map.of("fake", fake)));
+    }
+
+    /** One step of a staircase aggregator: its role, its text, its finish, and usage of 3 + 1 tokens. */
+    private static Flux<String> stepAnswer(String text, String finishReason) {
+        return Flux.just(UpstreamBodies.chunk("agg", "{\"role\":\"assistant\",\"content\":\"\"}", null),
+                chunk("agg", text), UpstreamBodies.chunk("agg", "{}", "\"" + finishReason + "\""),
+                UpstreamBodies.usageChunk("agg", 3, 1));
     }
 
     private MixturePlan judged(Analysis analysis, String... proposers) {
@@ -373,14 +513,30 @@ class MixtureRunnerTest {
     /** Models that stream what each test scripts, noting what they were asked and which calls were cancelled. */
     private static final class Scripted implements Upstream {
 
-        private final Map<String, Flux<String>> scripts = new ConcurrentHashMap<>();
+        private final Map<String, Function<ChatCompletionRequest, Flux<String>>> scripts = new ConcurrentHashMap<>();
         private final Map<String, Mono<String>> completions = new ConcurrentHashMap<>();
         private final Map<String, List<ChatCompletionRequest>> requests = new ConcurrentHashMap<>();
         private final List<String> requested = new CopyOnWriteArrayList<>();
         private final List<String> cancelled = new CopyOnWriteArrayList<>();
 
+        private Prefill prefill = Prefill.NONE;
+
         void script(String model, Flux<String> chunks) {
-            scripts.put(model, chunks);
+            scripts.put(model, request -> chunks);
+        }
+
+        /** The model answers each request as {@code answers} says. */
+        void answers(String model, Function<ChatCompletionRequest, Flux<String>> answers) {
+            scripts.put(model, answers);
+        }
+
+        void prefills(Prefill how) {
+            prefill = how;
+        }
+
+        @Override
+        public Prefill prefill() {
+            return prefill;
         }
 
         /** What the model answers when it is asked without streaming. */
@@ -429,7 +585,9 @@ class MixtureRunnerTest {
             return Flux.defer(() -> {
                 requested.add(request.model());
                 requests.computeIfAbsent(request.model(), model -> new CopyOnWriteArrayList<>()).add(request);
-                return scripts.getOrDefault(request.model(), Flux.error(new AssertionError("unscripted " + request.model())));
+                Function<ChatCompletionRequest, Flux<String>> script = scripts.get(request.model());
+                return script != null ? script.apply(request)
+                        : Flux.error(new AssertionError("unscripted " + request.model()));
             }).doOnCancel(() -> cancelled.add(request.model()));
         }
     }
