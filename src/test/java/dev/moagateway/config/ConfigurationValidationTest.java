@@ -75,6 +75,7 @@ class ConfigurationValidationTest {
             moa.models.m.aggregator.analysis.model=nope/x                     | unknown provider 'nope'  | moa.models.m.aggregator.analysis.model
             moa.models.m.aggregator.analysis.max-tokens=0                     | analysis.max-tokens must be at least 1 | moa.models.m
             moa.models.m.layers[0].proposers[0].analysis.temperature=0        | a step of the aggregator's | moa.models.m
+            moa.models.m.staircase.chunk-tokens=0                             | staircase.chunk-tokens must be at least 1 | moa.models.m
             """)
     void aBadValueIsRefusedNamingItsKey(String override, String problem, String key) {
         List<String> properties = new ArrayList<>(List.of(LAYER, AGGREGATOR));
@@ -89,6 +90,20 @@ class ConfigurationValidationTest {
         assertStartFails(List.of(LAYER, AGGREGATOR, "moa.providers.up.base-url=http://localhost:1/v1",
                 "moa.providers.up.models[0].id=small", "moa.providers.up.models[0].context-window=0"),
                 "context-window must be at least 1, got 0", "moa.providers.up");
+    }
+
+    @Test
+    void aStaircaseNeedsAnAggregatorWhoseProviderContinuesAPrefill() {
+        String up = "moa.providers.up.base-url=http://localhost:1/v1";
+        assertStartFails(List.of(LAYER, "moa.models.m.aggregator.model=up/x", up, "moa.models.m.aggregation=staircase"),
+                "aggregates as a staircase", "moa.providers.up.prefill");
+        runner.withPropertyValues(LAYER, "moa.models.m.aggregator.model=up/x", up, "moa.models.m.aggregation=staircase",
+                        "moa.providers.up.prefill=continue-final-message", "moa.models.m.staircase.chunk-tokens=16")
+                .run(context -> assertThat(context).hasNotFailed());
+        runner.withPropertyValues(LAYER, AGGREGATOR, "moa.models.m.aggregation=staircase")
+                .run(context -> assertThat(context).hasNotFailed());
+        assertStartFails(List.of(LAYER, AGGREGATOR, "moa.models.m.aggregation=staircase",
+                "moa.models.m.aggregator.analysis.temperature=0"), "cannot have them analysed first", "moa.models.m");
     }
 
     @Test
