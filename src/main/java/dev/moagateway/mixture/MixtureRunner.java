@@ -267,8 +267,7 @@ public final class MixtureRunner {
                 (conversation, drafts) -> AggregationPrompt.withReferences(conversation, drafts, analysis));
         Flux<MixtureEvent> answer = prompt.flatMapMany(shaped -> {
             CallTally tally = new CallTally(aggregator.id(), null);
-            ObservedCall call = run.scope.call(CallLabels.aggregator(aggregator.provider(),
-                    aggregator.upstreamModel(), run.plan.id(), run.plan.layers().size() + 1), shaped);
+            ObservedCall call = aggregatorCall(run, shaped);
             Flux<MixtureEvent> chunks = chunks(aggregator, shaped, call)
                     .<MixtureEvent>handle((chunk, sink) -> {
                         tally.read(chunk);
@@ -327,8 +326,7 @@ public final class MixtureRunner {
             }
             ChatCompletionRequest shaped = stairs.step(framed, last ? null : staircase.chunkTokens());
             CallTally tally = new CallTally(aggregator.id(), null);
-            ObservedCall call = run.scope.call(CallLabels.aggregator(aggregator.provider(),
-                    aggregator.upstreamModel(), run.plan.id(), run.plan.layers().size() + 1), shaped);
+            ObservedCall call = aggregatorCall(run, shaped);
             Flux<MixtureEvent> chunks = chunks(aggregator, shaped, call)
                     .<MixtureEvent>handle((chunk, sink) -> {
                         tally.read(chunk);
@@ -357,6 +355,13 @@ public final class MixtureRunner {
             CallReport report = stairs.report();
             return Flux.just(new AggregatorSettled(report), run.finished(report));
         }));
+    }
+
+    /** An aggregator's call, a staircase's step too, as its meters and span name it. */
+    private static ObservedCall aggregatorCall(Run run, ChatCompletionRequest shaped) {
+        Member aggregator = run.plan.aggregator();
+        return run.scope.call(CallLabels.aggregator(aggregator.provider(), aggregator.upstreamModel(), run.plan.id(),
+                run.plan.layers().size() + 1), shaped);
     }
 
     /** The member's chunks, each decoded once. */
