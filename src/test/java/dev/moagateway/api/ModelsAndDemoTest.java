@@ -21,7 +21,7 @@ class ModelsAndDemoTest extends GatewayTest {
         List<String> ids = new ArrayList<>();
         sdk().models().list().autoPager().forEach(model -> ids.add(model.id()));
 
-        assertThat(ids).startsWith("brisk", "cramped", "crowded", "deep", "demo-pair", "duo", "hurried", "moa-demo", "strict", "trickling",
+        assertThat(ids).startsWith("brisk", "climbing", "cramped", "crowded", "deep", "demo-pair", "duo", "hurried", "moa-demo", "strict", "trickling",
                         "waiting")
                 .contains("fake/p1", "fake/agg", "demo/sage", "scripted/quick-agg")
                 .doesNotHaveDuplicates();
