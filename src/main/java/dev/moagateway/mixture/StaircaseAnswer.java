@@ -71,6 +71,12 @@ final class StaircaseAnswer {
     /** The chunk as part of the one answer, or null when nothing of it is: a later step's role, say. */
     ChatCompletionChunk relay(ChatCompletionChunk chunk, boolean last) {
         boolean first = steps == 0;
+        if (firstTokenMs == null && !chunk.text().isEmpty()) {
+            firstTokenMs = CallTally.millis(System.nanoTime() - start);
+        }
+        if (!chunk.choices().isEmpty() && passesAsIs(chunk, first, last)) {
+            return chunk;
+        }
         List<ChunkChoice> kept = new ArrayList<>(chunk.choices().size());
         for (ChunkChoice choice : chunk.choices()) {
             ChatMessage delta = choice.delta();
@@ -86,11 +92,24 @@ final class StaircaseAnswer {
         if (kept.isEmpty()) {
             return null;
         }
-        if (firstTokenMs == null && !chunk.text().isEmpty()) {
-            firstTokenMs = CallTally.millis(System.nanoTime() - start);
-        }
         return new ChatCompletionChunk(chunk.id(), chunk.object(), chunk.created(), chunk.model(), kept, null,
                 chunk.extra());
+    }
+
+    /**
+     * Most chunks are text alone, with neither a role to drop, a finish to hold back nor an empty choice to
+     * leave out: no copy for them.
+     */
+    private static boolean passesAsIs(ChatCompletionChunk chunk, boolean first, boolean last) {
+        for (ChunkChoice choice : chunk.choices()) {
+            ChatMessage delta = choice.delta();
+            boolean role = delta != null && delta.role() != null;
+            boolean empty = delta == null || !role && delta.text().isEmpty() && delta.extra().isEmpty();
+            if (role && !first || choice.finishReason() != null && !last || empty && choice.finishReason() == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A step ended: its text joins the answer so far, its usage and cost the answer's. */
