@@ -39,6 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * concurrent GATEWAY_PID TOKENS GAP_MS LEVELS TARGET...      concurrent streams without a stall, and memory
  * mixture URL MODEL CRITICAL_PATH_MS CONCURRENCY REQUESTS    mixture time over its critical path
  * progress URL MODEL REQUESTS                               what a mixture stream's progress shows, and when
+ * strategies URL REQUESTS MODEL...                          mixture streams' first answer token and end, each
+ *                                                            against the first model's
  * </pre>
  */
 public class Bench {
@@ -61,6 +63,8 @@ public class Bench {
             case "mixture" -> mixture(args[1], args[2], Long.parseLong(args[3]), Integer.parseInt(args[4]),
                     Integer.parseInt(args[5]));
             case "progress" -> progress(args[1], args[2], Integer.parseInt(args[3]));
+            case "strategies" -> strategies(args[1], Integer.parseInt(args[2]),
+                    List.of(Arrays.copyOfRange(args, 3, args.length)));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -328,6 +332,45 @@ public class Bench {
                 + "      first text%n");
     }
 
+    /**
+     * Mixture streams one at a time, the models taking turns, REQUESTS of each after one each to warm up: when the
+     * answer's first token came and when the stream ended, from sending the request, and each against the first
+     * model's (its p50 over theirs); and how many tokens the answers had, to show each model wrote all of its.
+     */
+    static void strategies(String url, int requests, List<String> models) {
+        Map<String, List<AnswerResult>> results = new LinkedHashMap<>();
+        models.forEach(model -> results.put(model, new ArrayList<>()));
+        Flux.range(-1, requests + 1)
+                .concatMap(round -> Flux.fromIterable(models).concatMap(model -> streamed(url,
+                        progressBody(model, "{\"progress\":\"none\"}"), AnswerResult::new)
+                        .doOnNext(result -> {
+                            if (round >= 0) {
+                                results.get(model).add(result);
+                            }
+                        })))
+                .blockLast();
+        System.out.printf("  %-20s %9s %22s %22s %22s%n", "c=1, ms", "failed", "first token p50 (x)",
+                "first token p99", "whole stream p50 (x)");
+        Map<String, Samples> first = new LinkedHashMap<>();
+        Map<String, Samples> whole = new LinkedHashMap<>();
+        results.forEach((model, answers) -> {
+            List<AnswerResult> ok = answers.stream().filter(AnswerResult::ok).toList();
+            first.put(model, new Samples());
+            whole.put(model, new Samples());
+            ok.forEach(answer -> {
+                first.get(model).add(answer.firstToken);
+                whole.get(model).add(answer.end);
+            });
+            String baseline = models.get(0);
+            System.out.printf("  %-20s %4d of %-2d %14.0f (%5.2fx) %22.0f %14.0f (%5.2fx)   %s tokens%n", model,
+                    answers.size() - ok.size(), answers.size(), first.get(model).percentile(50) / 1e6,
+                    (double) first.get(model).percentile(50) / first.get(baseline).percentile(50),
+                    first.get(model).percentile(99) / 1e6, whole.get(model).percentile(50) / 1e6,
+                    (double) whole.get(model).percentile(50) / whole.get(baseline).percentile(50),
+                    ok.stream().map(answer -> answer.tokens).distinct().sorted().map(String::valueOf).toList());
+        });
+    }
+
     private static String progressBody(String model, String moa) {
         return "{\"model\":\"" + model + "\",\"stream\":true,\"moa\":" + moa
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
@@ -573,6 +616,50 @@ public class Bench {
         boolean okWithProgress() {
             return ok() && openedWithRole && firstProgress >= 0 && firstDraftEvent >= 0 && firstDraftChunk >= 0
                     && fastestFirstToken >= 0;
+        }
+    }
+
+    /**
+     * What one answer stream showed, in nanoseconds from sending the request: its first chunk with content, and
+     * its end; and how many chunks had content.
+     */
+    static final class AnswerResult extends Received {
+
+        private static final JsonMapper JSON = JsonMapper.shared();
+
+        private final EventReader events = new EventReader();
+        boolean done;
+        boolean failed;
+        int tokens;
+        long firstToken = -1;
+        long end = -1;
+
+        AnswerResult(long start) {
+            super(start);
+        }
+
+        @Override
+        void read(String text, long now) {
+            events.read(text, event -> {
+                if (event.data().equals("[DONE]")) {
+                    done = true;
+                    end = now - start;
+                    return;
+                }
+                JsonNode data = JSON.readTree(event.data());
+                failed |= data.has("error");
+                JsonNode content = data.path("choices").path(0).path("delta").path("content");
+                if (content.isString() && !content.stringValue().isEmpty()) {
+                    tokens++;
+                    if (firstToken < 0) {
+                        firstToken = now - start;
+                    }
+                }
+            });
+        }
+
+        boolean ok() {
+            return status == 200 && done && !failed && firstToken >= 0;
         }
     }
 

@@ -15,13 +15,18 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A fast OpenAI-compatible upstream for benchmarks and load runs. The model name tunes each answer:
  * {@code w=200} waits 200 ms before answering, {@code n=20,p=10} streams 20 tokens 10 ms apart (defaults:
  * no wait, TOKENS tokens GAP_MS apart), with or without a {@code provider/} prefix. A non-streamed answer is
  * the same few bytes every time. Each streamed token's content is the {@link System#nanoTime()} at which it
- * was written, so a client on the same machine can tell how long each chunk took to reach it.
+ * was written, so a client on the same machine can tell how long each chunk took to reach it. A stream stops
+ * at the request's {@code max_tokens} (finish reason {@code length}). With {@code c=1} the model continues a
+ * trailing assistant message, as llama.cpp does: each of its tokens is a word, and of its {@code n} it sends
+ * those the message does not have yet; so a staircase aggregator's steps write one answer of {@code n} tokens.
  * <p>
  * It is also a trace collector that keeps nothing: {@code POST /v1/traces} (OTLP over HTTP, protobuf) is
  * answered with an empty {@code ExportTraceServiceResponse} and counted under its {@code from} query parameter,
@@ -68,13 +73,43 @@ public class FakeUpstream {
                     .then();
             return wait == 0 ? send : Mono.delay(Duration.ofMillis(wait)).then(send);
         }
-        int count = tuning.getOrDefault("n", (long) tokens).intValue();
+        boolean continues = tuning.getOrDefault("c", 0L) == 1;
+        int count = tuning.getOrDefault("n", (long) tokens).intValue() - (continues ? prefilledWords(body) : 0);
+        int limit = maxTokens(body);
+        int sent = Math.max(0, Math.min(count, limit));
+        String separator = continues ? " " : "";
         Duration gap = Duration.ofMillis(tuning.getOrDefault("p", gapMillis));
         Flux<String> events = Flux.interval(Duration.ofMillis(wait), gap)
-                .take(count)
-                .map(i -> chunk("\"content\":\"" + System.nanoTime() + "\"", "null"))
-                .concatWithValues(chunk("", "\"stop\"") + usage(count) + "data: [DONE]\n\n");
+                .take(sent)
+                .map(i -> chunk("\"content\":\"" + System.nanoTime() + separator + "\"", "null"))
+                .concatWithValues(chunk("", sent < count ? "\"length\"" : "\"stop\"") + usage(sent)
+                        + "data: [DONE]\n\n");
         return response.header("Content-Type", "text/event-stream").sendString(events).then();
+    }
+
+    /** The request's {@code max_tokens}, or no limit. */
+    private static int maxTokens(String body) {
+        int at = body.indexOf("\"max_tokens\":");
+        if (at < 0) {
+            return Integer.MAX_VALUE;
+        }
+        int from = at + 13;
+        int to = from;
+        while (to < body.length() && Character.isDigit(body.charAt(to))) {
+            to++;
+        }
+        return Integer.parseInt(body.substring(from, to));
+    }
+
+    /** The words of the conversation's trailing assistant message, the answer this call continues; or 0. */
+    private static int prefilledWords(String body) {
+        JsonNode messages = JsonMapper.shared().readTree(body).path("messages");
+        JsonNode last = messages.path(messages.size() - 1);
+        if (!last.path("role").asString().equals("assistant")) {
+            return 0;
+        }
+        String text = last.path("content").asString().strip();
+        return text.isEmpty() ? 0 : text.split("\\s+").length;
     }
 
     /** An export counted and answered with its empty response, or the counts so far. */

@@ -1,27 +1,29 @@
 #!/usr/bin/env bash
 # The benchmark: the gateway's passthrough and nginx as a plain reverse proxy, each in front of the same fast
 # fake upstream, against that upstream reached directly; then streams, concurrent streams, a mixture, what a
-# mixture stream's progress shows and when (over the fake and over the built-in demo provider), memory and CPU.
+# mixture stream's progress shows and when (over the fake and over the built-in demo provider), mixture strategies
+# (staircase against full aggregation, a grace against waiting for a slow proposer), memory and CPU.
 # Last, what telemetry costs: four gateways in front of the same fake, all running at once, against the fake
 # reached directly and against the first of them, which has metrics and tracing off. The second has metrics on,
 # the third metrics, 10% of traces sampled and exported (to the fake, which counts the exports) and an access-log
 # line a request, the fourth the same with every trace sampled. Each is scraped every 5 s, as Prometheus would.
 # Targets take turns round by round. Installs nginx and wrk from Debian's packages if they are missing.
 # The JVM compiles its hot paths while it runs, so every target gets WARMUP_SECONDS of load before anything is timed.
-# Usage: bench/run.sh [telemetry]   (telemetry: that section alone, without nginx)
-#   ROUNDS=5 RUN_SECONDS=10 WARMUP_SECONDS=60 STREAM_LEVELS=500,1000,2000,4000 change the run.
+# Usage: bench/run.sh [telemetry | strategies]   (that section alone, without nginx)
+#   ROUNDS=5 RUN_SECONDS=10 WARMUP_SECONDS=60 STREAM_LEVELS=500,1000,2000,4000 STRATEGY_REQUESTS=20 change the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 section=${1:-all}
 case $section in
-    all | telemetry) ;;
-    *) echo "usage: bench/run.sh [telemetry]" >&2; exit 2 ;;
+    all | telemetry | strategies) ;;
+    *) echo "usage: bench/run.sh [telemetry | strategies]" >&2; exit 2 ;;
 esac
 ROUNDS=${ROUNDS:-5}
 WARMUP_SECONDS=${WARMUP_SECONDS:-60}
 RUN_SECONDS=${RUN_SECONDS:-10}
 STREAM_LEVELS=${STREAM_LEVELS:-500,1000,2000,4000}
+STRATEGY_REQUESTS=${STRATEGY_REQUESTS:-20}
 export FAKE_PORT=${FAKE_PORT:-9801}
 NGINX_PORT=${NGINX_PORT:-9802}
 GATEWAY_PORT=${GATEWAY_PORT:-9803}
@@ -31,7 +33,7 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")"; rm -rf "$work"' EXIT
 
 missing=()
-[ "$section" = telemetry ] || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ "$section" != all ] || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v wrk > /dev/null || missing+=(wrk)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
@@ -72,9 +74,33 @@ await "http://127.0.0.1:$FAKE_PORT/v1/traces"
 declare -A url=([direct]="http://127.0.0.1:$FAKE_PORT")
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(java -version 2>&1 | head -1)"
-proxy=$([ "$section" = telemetry ] || echo " $(/usr/sbin/nginx -v 2>&1);")
+proxy=$([ "$section" != all ] || echo " $(/usr/sbin/nginx -v 2>&1);")
 echo "gateway: $(grep -v '^#' jvm.options | tr '\n' ' ');$proxy $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo
+
+# Mixture strategies, streamed one at a time: full against staircase aggregation, over the fake and over the demo
+# provider; a layer with a slow proposer waited for, and passed by a grace. Against the gateway at $1.
+strategies() {
+    echo "staircase against full aggregation, over the fake (drafts of 60 tokens, the last done at 790 ms; an" \
+        "aggregator of 60 tokens 10 ms apart after 100 ms a call):"
+    bench strategies "$1" "$STRATEGY_REQUESTS" fake-full fake-staircase-4 fake-staircase-16
+    echo "the same over the demo provider at its realistic pace (three drafts, demo/sage aggregating):"
+    bench strategies "$1" "$STRATEGY_REQUESTS" demo-full demo-staircase-4 demo-staircase-16
+    echo "a layer with a slow proposer (100, 150, 3000 ms), waited for, and passed 200 ms after two answered:"
+    bench strategies "$1" "$STRATEGY_REQUESTS" slow-wait slow-grace
+}
+
+if [ "$section" = strategies ]; then
+    start_gateway "$GATEWAY_PORT" "$work/gateway.log"
+    await "http://127.0.0.1:$GATEWAY_PORT/actuator/health"
+    echo "warming up: mixture runs, then the strategies"
+    bench mixture "http://127.0.0.1:$GATEWAY_PORT" mixture 420 100 2000 > /dev/null
+    bench mixture "http://127.0.0.1:$GATEWAY_PORT" mixture 420 1 100 > /dev/null
+    echo
+    strategies "http://127.0.0.1:$GATEWAY_PORT"
+    echo "errors logged by the gateway: $(grep -c ' ERROR ' "$work/gateway.log" || true)"
+    exit 0
+fi
 
 if [ "$section" = all ]; then
     sed -e "s|@WORK@|$work|g" -e "s|@FAKE_PORT@|$FAKE_PORT|g" -e "s|@NGINX_PORT@|$NGINX_PORT|g" \
@@ -135,6 +161,9 @@ if [ "$section" = all ]; then
     bench progress "${url[gateway]}" mixture 50
     echo "progress of moa-demo, the built-in demo provider's mixture at its realistic pace (moa.demo.speed 1):"
     bench progress "${url[gateway]}" moa-demo 20
+    echo
+
+    strategies "${url[gateway]}"
     echo
 
     bench concurrent "$gateway" 20 100 "$STREAM_LEVELS" direct="${url[direct]}" nginx="${url[nginx]}" \
