@@ -2,6 +2,7 @@ package dev.moagateway.api;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,19 +16,26 @@ import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
 import dev.moagateway.openai.Choice;
 import dev.moagateway.openai.ChunkChoice;
+import dev.moagateway.openai.ToolCallFragments;
 import dev.moagateway.openai.Usage;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.MissingNode;
+import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.StringNode;
 
 /**
- * A mixture's run as one OpenAI completion: the aggregator's chunks joined per choice, under the mixture's
- * name and a new id, with usage summed over every call, the progress account in the fields the mode names
+ * A mixture's run as one OpenAI completion: the aggregator's chunks joined per choice (content, reasoning, tool
+ * calls and log probabilities), under the mixture's name and a new id, with usage summed over every call, the progress account in the fields the mode names
  * (or inside {@code <think>} tags before the answer), and the trace when asked for.
  */
 final class MixtureAnswer {
+
+    private static final String LOGPROBS = "logprobs";
 
     private final JsonMapper json;
 
@@ -81,11 +89,13 @@ final class MixtureAnswer {
                     : completion;
         }
 
-        /** One choice's text so far: the aggregator's content and reasoning. */
+        /** One choice so far: the aggregator's content, reasoning, tool calls and log probabilities. */
         private final class ChoiceText {
 
             private final StringBuilder content = new StringBuilder();
             private final StringBuilder reasoning = new StringBuilder();
+            private final ToolCallFragments toolCalls = new ToolCallFragments();
+            private ArrayNode logprobs;
             private String finishReason;
 
             void add(ChunkChoice choice) {
@@ -95,6 +105,12 @@ final class MixtureAnswer {
                     if (thought != null) {
                         reasoning.append(thought);
                     }
+                    toolCalls.add(choice.delta().toolCalls());
+                }
+                JsonNode tokens = choice.extra().getOrDefault(LOGPROBS, MissingNode.getInstance()).path("content");
+                if (tokens.isArray()) {
+                    logprobs = logprobs == null ? JsonNodeFactory.instance.arrayNode() : logprobs;
+                    logprobs.addAll((ArrayNode) tokens);
                 }
                 if (choice.finishReason() != null) {
                     finishReason = choice.finishReason();
@@ -107,8 +123,15 @@ final class MixtureAnswer {
                         ? MixtureStream.THINK_OPEN + account + MixtureStream.THINK_CLOSE + content : content.toString();
                 Map<String, JsonNode> fields = progress == Progress.NONE
                         ? reasoningOnly(reasoning.toString()) : ReasoningFields.fields(progress, account);
-                return new Choice(index, new ChatMessage(ChatMessage.ASSISTANT, StringNode.valueOf(text), fields),
-                        finishReason, null);
+                // As OpenAI answers a message that only calls tools: without content.
+                JsonNode message = text.isEmpty() && !toolCalls.isEmpty() ? NullNode.getInstance()
+                        : StringNode.valueOf(text);
+                Map<String, JsonNode> choiceFields = new LinkedHashMap<>();
+                if (logprobs != null) {
+                    choiceFields.put(LOGPROBS, JsonNodeFactory.instance.objectNode().set("content", logprobs));
+                }
+                return new Choice(index, new ChatMessage(ChatMessage.ASSISTANT, message, toolCalls.calls(), null,
+                        fields), finishReason, choiceFields);
             }
         }
     }

@@ -155,14 +155,14 @@ final class MixtureStream {
                 }
             }
             String answer = text(delta.content());
-            if (thinkOpen && !answer.isEmpty()) {
+            if (thinkOpen && (!answer.isEmpty() || delta.usesTools())) {
                 thinkOpen = false;
                 thinkClosed = true;
                 before += THINK_CLOSE;
             }
             JsonNode content = before.isEmpty() ? delta.content() : StringNode.valueOf(before + answer);
-            return new ChunkChoice(choice.index(), new ChatMessage(ownRole ? null : delta.role(), content, fields),
-                    choice.finishReason(), choice.extra());
+            return new ChunkChoice(choice.index(), new ChatMessage(ownRole ? null : delta.role(), content,
+                    delta.toolCalls(), delta.toolCallId(), fields), choice.finishReason(), choice.extra());
         }
 
         /** The finish chunk still held for the trace, framed; empty when there is none. */

@@ -11,8 +11,10 @@ final class CallTally {
     private final Integer sample;
     private final long start = System.nanoTime();
     private final StringBuilder text = new StringBuilder();
-    private long firstTextAt;
+    /** When its first text or tool call came, or 0 before. */
+    private long firstOutputAt;
     private int chunks;
+    private boolean calledTools;
     private Usage usage;
 
     CallTally(String model, Integer sample) {
@@ -20,17 +22,19 @@ final class CallTally {
         this.sample = sample;
     }
 
-    /** Notes the chunk's usage and text; returns the text, empty when it has none. */
+    /** Notes the chunk's usage, text and tool calls; returns the text, empty when it has none. */
     String read(ChatCompletionChunk chunk) {
         // Some servers repeat a running total on every chunk: the last usage seen is the call's usage.
         if (chunk.usage() != null) {
             usage = chunk.usage();
         }
         String delta = chunk.text();
+        boolean callsTools = chunk.callsTools();
+        if (firstOutputAt == 0 && (!delta.isEmpty() || callsTools)) {
+            firstOutputAt = System.nanoTime();
+        }
+        calledTools |= callsTools;
         if (!delta.isEmpty()) {
-            if (text.isEmpty()) {
-                firstTextAt = System.nanoTime();
-            }
             text.append(delta);
             chunks++;
         }
@@ -44,9 +48,10 @@ final class CallTally {
                 : report(Outcome.ANSWERED, answer, null);
     }
 
-    /** The aggregator's report: its text is the answer itself, which the client has. */
+    /** The aggregator's report: its text or tool calls are the answer itself, which the client has. */
     CallReport aggregation() {
-        return text.isEmpty() ? report(Outcome.EMPTY, null, null) : report(Outcome.ANSWERED, null, null);
+        return text.isEmpty() && !calledTools ? report(Outcome.EMPTY, null, null)
+                : report(Outcome.ANSWERED, null, null);
     }
 
     /** The chunks with text so far: about its tokens, when the provider sends no usage. */
@@ -65,7 +70,7 @@ final class CallTally {
 
     private CallReport report(Outcome outcome, String answer, String error) {
         long now = System.nanoTime();
-        Long firstTokenMs = text.isEmpty() ? null : millis(firstTextAt - start);
+        Long firstTokenMs = firstOutputAt == 0 ? null : millis(firstOutputAt - start);
         return new CallReport(model, sample, outcome, answer, error, usage, firstTokenMs, millis(now - start), null);
     }
 

@@ -68,7 +68,7 @@ public final class MixtureRunner {
             List<Flux<MixtureEvent>> steps = new ArrayList<>();
             steps.add(Flux.just(run.started()));
             List<LayerPlan> layers = plan.layers();
-            Staircase staircase = plan.staircase();
+            Staircase staircase = climbs(plan, request) ? plan.staircase() : null;
             int waitedFor = staircase == null ? layers.size() : layers.size() - 1;
             layers.subList(0, waitedFor).forEach(layer -> steps.add(Flux.defer(() -> runLayer(run, layer))));
             steps.add(Flux.defer(() -> staircase == null ? aggregate(run)
@@ -76,6 +76,15 @@ public final class MixtureRunner {
             return Flux.concat(steps).doOnCancel(() -> scope.log(() -> log.debug(
                     "{}: the client left; calls in flight cancelled", plan.id())));
         }));
+    }
+
+    /**
+     * Whether the aggregator climbs the drafts as they grow. It cannot for a request with tools, a response format
+     * or several choices: no step may continue a tool call, a constrained answer or several answers at once.
+     */
+    private static boolean climbs(MixturePlan plan, ChatCompletionRequest request) {
+        return plan.staircase() != null && !request.offersTools() && !request.extra().containsKey("response_format")
+                && (request.n() == null || request.n() <= 1);
     }
 
     /**
@@ -130,7 +139,8 @@ public final class MixtureRunner {
      */
     private Flux<MixtureEvent> propose(Run run, int layer, int index, Member proposer, ChatCompletionRequest prompt,
             BooleanSupplier cut) {
-        return run.promptFor(proposer, prompt).flatMapMany(shaped -> {
+        ChatCompletionRequest advisory = AdvisorPrompt.of(prompt, proposer.upstream().toolMessages());
+        return run.promptFor(proposer, advisory).flatMapMany(shaped -> {
             CallTally tally = new CallTally(proposer.id(), proposer.sample());
             ObservedCall call = run.scope.call(CallLabels.proposer(proposer.provider(), proposer.upstreamModel(),
                     run.plan.id(), layer), shaped);
@@ -219,7 +229,9 @@ public final class MixtureRunner {
      */
     private Mono<CallReport> analyse(Run run, Member analyst) {
         run.scope.phase("analysis");
-        return run.promptFor(analyst, run.request.asSingleCompletion(), AggregationPrompt::forAnalysis)
+        ChatCompletionRequest advisory = AdvisorPrompt.of(run.request.asSingleCompletion(),
+                analyst.upstream().toolMessages());
+        return run.promptFor(analyst, advisory, AggregationPrompt::forAnalysis)
                 .flatMap(shaped -> {
                     long start = System.nanoTime();
                     ObservedCall call = run.scope.call(CallLabels.analyst(analyst.provider(),
@@ -264,7 +276,8 @@ public final class MixtureRunner {
         Member aggregator = run.plan.aggregator();
         run.scope.phase("aggregator");
         Mono<ChatCompletionRequest> prompt = run.promptFor(aggregator, run.request.asStreamWithUsage(),
-                (conversation, drafts) -> AggregationPrompt.withReferences(conversation, drafts, analysis));
+                (conversation, drafts) -> AggregationPrompt.withReferences(conversation, drafts, analysis,
+                        run.request.offersTools()));
         Flux<MixtureEvent> answer = prompt.flatMapMany(shaped -> {
             CallTally tally = new CallTally(aggregator.id(), null);
             ObservedCall call = aggregatorCall(run, shaped);

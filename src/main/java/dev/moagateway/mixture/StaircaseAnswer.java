@@ -81,10 +81,10 @@ final class StaircaseAnswer {
         for (ChunkChoice choice : chunk.choices()) {
             ChatMessage delta = choice.delta();
             if (delta != null && !first && delta.role() != null) {
-                delta = new ChatMessage(null, delta.content(), delta.extra());
+                delta = new ChatMessage(null, delta.content(), delta.toolCalls(), delta.toolCallId(), delta.extra());
             }
             String finish = last ? choice.finishReason() : null;
-            boolean empty = delta == null || delta.role() == null && delta.text().isEmpty() && delta.extra().isEmpty();
+            boolean empty = delta == null || !delta.shows();
             if (!empty || finish != null) {
                 kept.add(new ChunkChoice(choice.index(), delta, finish, choice.extra()));
             }
@@ -104,7 +104,7 @@ final class StaircaseAnswer {
         for (ChunkChoice choice : chunk.choices()) {
             ChatMessage delta = choice.delta();
             boolean role = delta != null && delta.role() != null;
-            boolean empty = delta == null || !role && delta.text().isEmpty() && delta.extra().isEmpty();
+            boolean empty = delta == null || !delta.shows();
             if (role && !first || choice.finishReason() != null && !last || empty && choice.finishReason() == null) {
                 return false;
             }

@@ -33,6 +33,16 @@ public record ChatCompletionChunk(String id, String object, Long created, String
         return choices.isEmpty() || choices.get(0).delta() == null ? "" : choices.get(0).delta().text();
     }
 
+    /** Whether any choice's delta calls a tool, or continues a call. */
+    public boolean callsTools() {
+        for (ChunkChoice choice : choices) {
+            if (choice.delta() != null && choice.delta().toolCalls() != null && !choice.delta().toolCalls().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** This chunk with a top-level field added (or replaced). */
     public ChatCompletionChunk withExtra(String name, JsonNode value) {
         Map<String, JsonNode> fields = new LinkedHashMap<>(extra);

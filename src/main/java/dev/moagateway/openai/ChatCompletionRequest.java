@@ -44,6 +44,12 @@ public record ChatCompletionRequest(
         return streamOptions != null && Boolean.TRUE.equals(streamOptions.includeUsage());
     }
 
+    /** Whether it offers the model tools to call. */
+    public boolean offersTools() {
+        JsonNode tools = extra.get("tools");
+        return tools != null && tools.isArray() && !tools.isEmpty();
+    }
+
     public ChatCompletionRequest withModel(String newModel) {
         return new ChatCompletionRequest(newModel, messages, stream, streamOptions, temperature, topP, maxTokens,
                 maxCompletionTokens, n, extra);
@@ -82,6 +88,12 @@ public record ChatCompletionRequest(
     public ChatCompletionRequest withMaxTokens(Integer value) {
         return new ChatCompletionRequest(model, messages, stream, streamOptions, temperature, topP, value,
                 null, n, extra);
+    }
+
+    /** This request with {@code fields} as its other fields, instead of those it has. */
+    public ChatCompletionRequest withExtras(Map<String, JsonNode> fields) {
+        return new ChatCompletionRequest(model, messages, stream, streamOptions, temperature, topP, maxTokens,
+                maxCompletionTokens, n, fields);
     }
 
     public ChatCompletionRequest withExtra(String name, JsonNode value) {

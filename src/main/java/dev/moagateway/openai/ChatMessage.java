@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -15,24 +16,46 @@ import tools.jackson.databind.node.StringNode;
 
 /**
  * One message of a conversation, and also the {@code delta} of a streamed chunk.
- * {@code content} is a string or an array of parts (text, image_url, ...), so it stays a JSON node;
- * {@code tool_calls}, {@code name}, {@code tool_call_id} and any newer field ride in {@code extra}.
+ * {@code content} is a string or an array of parts (text, image_url, ...), so it stays a JSON node.
+ * An assistant message may carry {@code tool_calls}; a {@code tool} message answers one, named by
+ * {@code tool_call_id}. {@code name}, {@code refusal} and any newer field ride in {@code extra}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ChatMessage(String role, JsonNode content,
+public record ChatMessage(String role, JsonNode content, @JsonProperty("tool_calls") List<ToolCall> toolCalls,
+        @JsonProperty("tool_call_id") String toolCallId,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
 
     public static final String SYSTEM = "system";
     public static final String DEVELOPER = "developer";
     public static final String USER = "user";
     public static final String ASSISTANT = "assistant";
+    public static final String TOOL = "tool";
 
     public ChatMessage {
         extra = extra == null ? new LinkedHashMap<>() : extra;
     }
 
+    public ChatMessage(String role, JsonNode content, Map<String, JsonNode> extra) {
+        this(role, content, null, null, extra);
+    }
+
     public static ChatMessage of(String role, String text) {
         return new ChatMessage(role, StringNode.valueOf(text), null);
+    }
+
+    /** Whether it calls tools, or answers a tool call: a turn of a conversation with tools. */
+    public boolean usesTools() {
+        return toolCalls != null && !toolCalls.isEmpty() || toolCallId != null || TOOL.equals(role);
+    }
+
+    /** Whether, as a delta, it brings anything: a role, text, a tool call or another field. */
+    public boolean shows() {
+        return role != null || !text().isEmpty() || usesTools() || !extra.isEmpty();
+    }
+
+    /** This message with other content, and nothing else changed. */
+    public ChatMessage withContent(JsonNode newContent) {
+        return new ChatMessage(role, newContent, toolCalls, toolCallId, extra);
     }
 
     public boolean givesInstructions() {
@@ -61,10 +84,9 @@ public record ChatMessage(String role, JsonNode content,
         if (content != null && content.isArray()) {
             ArrayNode parts = ((ArrayNode) content).deepCopy();
             parts.addObject().put("type", "text").put("text", text);
-            return new ChatMessage(role, parts, extra);
+            return withContent(parts);
         }
         String current = text();
-        JsonNode joined = JsonNodeFactory.instance.stringNode(current.isEmpty() ? text : current + "\n\n" + text);
-        return new ChatMessage(role, joined, extra);
+        return withContent(JsonNodeFactory.instance.stringNode(current.isEmpty() ? text : current + "\n\n" + text));
     }
 }

@@ -47,15 +47,17 @@ public final class HttpUpstream implements Upstream {
     private final JsonMapper json;
     private final String apiKey;
     private final Prefill prefill;
+    private final ToolMessages toolMessages;
 
-    HttpUpstream(String name, HttpClient client, Timeouts timeouts, JsonMapper json, String apiKey, Prefill prefill) {
+    private HttpUpstream(String name, HttpClient client, ProviderSettings settings, JsonMapper json) {
         this.name = name;
         this.completions = client.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON));
         this.streams = client.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.TEXT_EVENT_STREAM));
-        this.timeouts = timeouts;
+        this.timeouts = settings.timeouts();
         this.json = json;
-        this.apiKey = apiKey;
-        this.prefill = prefill;
+        this.apiKey = settings.apiKey();
+        this.prefill = settings.prefill();
+        this.toolMessages = settings.toolMessages();
     }
 
     /**
@@ -73,12 +75,17 @@ public final class HttpUpstream implements Upstream {
                     }
                     headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
                 });
-        return new HttpUpstream(name, client, settings.timeouts(), json, settings.apiKey(), settings.prefill());
+        return new HttpUpstream(name, client, settings, json);
     }
 
     @Override
     public Prefill prefill() {
         return prefill;
+    }
+
+    @Override
+    public ToolMessages toolMessages() {
+        return toolMessages;
     }
 
     @Override

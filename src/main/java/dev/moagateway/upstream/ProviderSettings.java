@@ -12,11 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * One OpenAI-compatible provider, as configured under {@code moa.providers.<name>}. {@code maxConcurrency}
  * bounds the calls in flight to it, across all requests; calls past it wait their turn. {@code models} tells
  * what is known of some of its models, such as their prices; any other model can be called all the same.
- * {@code prefill} says whether it continues a trailing assistant message, as a staircase aggregator needs.
+ * {@code prefill} says whether it continues a trailing assistant message, as a staircase aggregator needs;
+ * {@code toolMessages}, how its proposers are sent a conversation's tool calls and results.
  */
 public record ProviderSettings(String baseUrl, String apiKey, Map<String, String> headers,
         @DefaultValue Timeouts timeouts, Integer maxConcurrency, List<ProviderModel> models,
-        @DefaultValue("none") Prefill prefill) {
+        @DefaultValue("none") Prefill prefill, @DefaultValue("text") ToolMessages toolMessages) {
 
     public ProviderSettings {
         requireHttpUrl(baseUrl);
@@ -27,6 +28,7 @@ public record ProviderSettings(String baseUrl, String apiKey, Map<String, String
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         models = models == null ? List.of() : List.copyOf(models);
         prefill = prefill == null ? Prefill.NONE : prefill;
+        toolMessages = toolMessages == null ? ToolMessages.TEXT : toolMessages;
     }
 
     private static void requireHttpUrl(String url) {
@@ -56,6 +58,6 @@ public record ProviderSettings(String baseUrl, String apiKey, Map<String, String
     public String toString() {
         return "ProviderSettings[baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "none" : "****")
                 + ", headers=" + headers.keySet() + ", timeouts=" + timeouts + ", maxConcurrency=" + maxConcurrency
-                + ", models=" + models + ", prefill=" + prefill + "]";
+                + ", models=" + models + ", prefill=" + prefill + ", toolMessages=" + toolMessages + "]";
     }
 }

@@ -32,6 +32,11 @@ public interface Upstream {
         return Prefill.NONE;
     }
 
+    /** How it takes a conversation's tool calls and results in a request that offers no tools. */
+    default ToolMessages toolMessages() {
+        return ToolMessages.TEXT;
+    }
+
     /** {@link #complete(ChatCompletionRequest, CallObserver)} unobserved. */
     default Mono<byte[]> complete(ChatCompletionRequest request) {
         return complete(request, CallObserver.NONE);

@@ -446,6 +446,33 @@ class MixtureRunnerTest {
         assertThat(steps).allSatisfy(step -> assertThat(step.maxTokens()).isEqualTo(2));
     }
 
+    @Test
+    void aStaircaseGivenToolsAggregatesInFullOnceTheLayerHasSettled() {
+        fake.streams("a", Duration.ofMillis(10), "A1 ", "A2 ", "A3 ", "A4.");
+        fake.streams("b", Duration.ofMillis(10), "B1 ", "B2 ", "B3 ", "B4.");
+        List<ChatCompletionRequest> steps = new CopyOnWriteArrayList<>();
+        fake.answers("agg", request -> {
+            steps.add(request);
+            return stepAnswer("Called.", "tool_calls");
+        });
+        ChatCompletionRequest withTools = question.withExtra("tools", JsonMapper.shared().readTree(
+                "[{\"type\": \"function\", \"function\": {\"name\": \"lookup\"}}]"));
+
+        List<MixtureEvent> events = runner.run(climbing(2, "a", "b"), withTools, RequestScope.detached())
+                .collectList().block(Duration.ofSeconds(5));
+
+        assertThat(steps).singleElement().satisfies(step -> {
+            assertThat(step.maxTokens()).isNull();
+            assertThat(step.extra()).containsKey("tools");
+            assertThat(step.messages().get(0).text()).contains(AggregationPrompt.WITH_TOOLS, "A4.", "B4.")
+                    .doesNotContain(AggregationPrompt.PARTIAL);
+            assertThat(step.messages()).last().extracting(ChatMessage::role).isEqualTo(ChatMessage.USER);
+        });
+        assertThat(fake.lastRequest("a").extra()).doesNotContainKey("tools");
+        assertThat(events.indexOf(only(events, LayerSettled.class)))
+                .isLessThan(events.indexOf(only(events, AggregatorStarted.class)));
+    }
+
     private Flux<MixtureEvent> run(MixturePlan plan) {
         return runner.run(plan, question, RequestScope.detached());
     }

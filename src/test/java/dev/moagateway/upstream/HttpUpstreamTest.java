@@ -42,7 +42,7 @@ class HttpUpstreamTest {
         }
         server.resetAll();
         ProviderSettings settings = new ProviderSettings(server.baseUrl() + "/v1", "sk-up", null,
-                new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(5)), null, null, null);
+                new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(5)), null, null, null, null);
         upstream = HttpUpstream.create("up", settings, HttpClient.create(), JsonMapper.builder().build());
     }
 
@@ -121,7 +121,7 @@ class HttpUpstreamTest {
     @Test
     void aConnectionRefusedIsUnreachable() {
         ProviderSettings nowhere = new ProviderSettings("http://127.0.0.1:1/v1", null, null,
-                new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5)), null, null, null);
+                new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5)), null, null, null, null);
         HttpUpstream closed = HttpUpstream.create("gone", nowhere, HttpClient.create(), JsonMapper.builder().build());
 
         StepVerifier.create(closed.complete(request))
