@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.moagateway.mixture.QuorumException;
 import dev.moagateway.openai.ErrorDetail;
+import dev.moagateway.responses.InvalidInput;
 import dev.moagateway.upstream.UpstreamException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.MethodNotAllowedException;
@@ -30,6 +31,9 @@ final class ApiErrors {
         }
         if (failure instanceof UpstreamException upstream) {
             return fromUpstream(upstream);
+        }
+        if (failure instanceof InvalidInput invalid) {
+            return ApiException.invalidRequest(invalid.param(), invalid.getMessage());
         }
         if (failure instanceof QuorumException quorum) {
             return ApiException.of(HttpStatus.BAD_GATEWAY, ErrorDetail.UPSTREAM_ERROR, null, "proposers_failed",

@@ -1,5 +1,12 @@
 package dev.moagateway.api;
 
+import java.time.Duration;
+
+import dev.moagateway.mixture.Catalog;
+import dev.moagateway.mixture.MixtureOverrides;
+import dev.moagateway.mixture.MixtureRunner;
+import dev.moagateway.openai.ErrorDetail;
+import dev.moagateway.responses.ResponseStore;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -7,8 +14,7 @@ import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-
-import dev.moagateway.openai.ErrorDetail;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
@@ -21,9 +27,27 @@ public final class ApiRoutes {
     private ApiRoutes() {
     }
 
-    public static RouterFunction<ServerResponse> routes(ChatCompletionsHandler chat, ModelsHandler models) {
+    /**
+     * {@code keepAliveInterval}: between comments while a stream has nothing to send; requests larger than
+     * {@code maxRequestBytes} or nested deeper than {@code maxJsonDepth} are refused; {@code traceEnabled} false
+     * ignores every request for a trace; a mixture request whose caller's depth has reached {@code maxDepth} too.
+     */
+    public record Settings(Duration keepAliveInterval, long maxRequestBytes, int maxJsonDepth, boolean traceEnabled,
+            int maxDepth) {
+    }
+
+    public static RouterFunction<ServerResponse> routes(Catalog catalog, MixtureOverrides overrides,
+            MixtureRunner runner, JsonMapper json, ResponseStore store, Settings settings) {
+        Routing routing = new Routing(catalog, overrides, settings.traceEnabled(), settings.maxDepth());
+        ChatRequestReader reader = new ChatRequestReader(settings.maxRequestBytes(), settings.maxJsonDepth());
+        EventStream events = new EventStream(json, settings.keepAliveInterval());
+        ChatCompletionsHandler chat = new ChatCompletionsHandler(routing, runner, reader, events, json);
+        ResponsesHandler responses = new ResponsesHandler(routing, runner, reader, events, store, json);
+        ModelsHandler models = new ModelsHandler(catalog);
         return route(POST("/v1/chat/completions"), chat::create)
                 .andRoute(path("/v1/chat/completions"), onlyAllow(HttpMethod.POST))
+                .andRoute(POST("/v1/responses"), responses::create)
+                .andRoute(path("/v1/responses"), onlyAllow(HttpMethod.POST))
                 .andRoute(GET("/v1/models"), models::list)
                 .andRoute(GET("/v1/models/{*id}"), models::get)
                 .andRoute(path("/v1/models").or(path("/v1/models/**")), onlyAllow(HttpMethod.GET));

@@ -40,6 +40,19 @@ final class ChatRequestReader {
 
     /** Emits the checked request, or errors with an {@link ApiException} that says what is wrong. */
     Mono<ChatRequest> read(ServerRequest request) {
+        return readJson(request, ChatCompletionRequest.class, "'model' and 'messages'").map(body -> {
+            ChatCompletionRequest checked = check(body);
+            MoaOptions moa = MoaOptions.read(checked.extra().remove(MoaOptions.FIELD),
+                    request.headers().firstHeader(MoaOptions.TRACE_HEADER));
+            return new ChatRequest(checked, moa);
+        });
+    }
+
+    /**
+     * The body as {@code type}, within the size limit and as strict JSON as any request; an empty body is refused
+     * with a message that it must be a JSON object with {@code fields}.
+     */
+    <T> Mono<T> readJson(ServerRequest request, Class<T> type, String fields) {
         if (request.headers().contentLength().orElse(0) > maxBytes) {
             return Mono.error(tooLarge());
         }
@@ -47,14 +60,14 @@ final class ChatRequestReader {
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), limit)
                 .onErrorMap(DataBufferLimitException.class, tooBig -> tooLarge())
                 .switchIfEmpty(Mono.error(() -> ApiException.invalidRequest(null,
-                        "The request body is empty: send a JSON object with 'model' and 'messages'.")))
+                        "The request body is empty: send a JSON object with " + fields + ".")))
                 .map(body -> {
                     try {
-                        ChatCompletionRequest checked = check(json.readValue(body.asInputStream(),
-                                ChatCompletionRequest.class));
-                        MoaOptions moa = MoaOptions.read(checked.extra().remove(MoaOptions.FIELD),
-                                request.headers().firstHeader(MoaOptions.TRACE_HEADER));
-                        return new ChatRequest(checked, moa);
+                        T read = json.readValue(body.asInputStream(), type);
+                        if (read == null) {
+                            throw ApiException.invalidRequest(null, "The request body must be a JSON object.");
+                        }
+                        return read;
                     }
                     finally {
                         DataBufferUtils.release(body);
@@ -63,9 +76,6 @@ final class ChatRequestReader {
     }
 
     private static ChatCompletionRequest check(ChatCompletionRequest request) {
-        if (request == null) {
-            throw ApiException.invalidRequest(null, "The request body must be a JSON object.");
-        }
         if (request.model() == null || request.model().isBlank()) {
             throw ApiException.invalidRequest("model", "You must provide a model parameter.");
         }
@@ -94,7 +104,7 @@ final class ChatRequestReader {
         }
     }
 
-    private static void checkRange(String param, Number value, double min, double max) {
+    static void checkRange(String param, Number value, double min, double max) {
         if (value == null) {
             return;
         }

@@ -1,6 +1,7 @@
 package dev.moagateway.api;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.moagateway.openai.ErrorDetail;
@@ -22,6 +23,9 @@ public final class ConcurrencyLimitFilter implements WebFilter, Ordered {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     private final int maxConcurrent;
+    /** The endpoints that answer with a model, whose requests count. */
+    static final Set<String> ANSWERS = Set.of("/v1/chat/completions", "/v1/responses");
+
     private final AtomicInteger inProgress = new AtomicInteger();
 
     public ConcurrencyLimitFilter(int maxConcurrent) {
@@ -30,7 +34,7 @@ public final class ConcurrencyLimitFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!exchange.getRequest().getPath().value().equals("/v1/chat/completions")) {
+        if (!ANSWERS.contains(exchange.getRequest().getPath().value())) {
             return chain.filter(exchange);
         }
         if (inProgress.incrementAndGet() > maxConcurrent) {

@@ -3,6 +3,7 @@ package dev.moagateway.api;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import dev.moagateway.observability.RequestScope;
 import dev.moagateway.openai.ErrorResponse;
@@ -17,10 +18,11 @@ import reactor.util.concurrent.Queues;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes OpenAI's server-sent events, each flushed as it comes. The stream always ends with
+ * Writes server-sent events, each flushed as it comes. A chat-completions stream always ends with
  * {@code data: [DONE]}. A failure before anything was written propagates, so the client gets a real HTTP
- * status; after that, it becomes an in-band {@code data: {"error": ...}} event, then {@code [DONE]}, so SDKs
- * raise instead of showing a truncated answer as complete.
+ * status; after that, it becomes the protocol's in-band failure (for chat completions a
+ * {@code data: {"error": ...}} event, then {@code [DONE]}), so SDKs raise instead of showing a truncated answer
+ * as complete.
  */
 final class EventStream {
 
@@ -45,7 +47,12 @@ final class EventStream {
 
     /** Events already framed; a string may hold several, written together. A failure is {@code scope}'s. */
     Mono<ServerResponse> respond(Flux<String> events, RequestScope scope) {
-        Flux<String> frames = frames(events, scope);
+        return respond(events, scope, chatEnding());
+    }
+
+    /** As {@link #respond(Flux, RequestScope)}, ended as {@code ending} says. */
+    Mono<ServerResponse> respond(Flux<String> events, RequestScope scope, Ending ending) {
+        Flux<String> frames = frames(events, scope, ending);
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header("Cache-Control", "no-cache")
@@ -59,17 +66,27 @@ final class EventStream {
      * the first event, for the time the proposers work.
      */
     Flux<String> frames(Flux<String> events, RequestScope scope) {
+        return frames(events, scope, chatEnding());
+    }
+
+    private Flux<String> frames(Flux<String> events, RequestScope scope, Ending ending) {
         return Flux.defer(() -> {
             AtomicBoolean written = new AtomicBoolean();
             // Not publish(): sharing the events would queue every chunk; a sink costs one check per chunk.
             Sinks.One<Boolean> started = Sinks.one();
-            Flux<String> relayed = events.concatWith(Mono.just(DONE)).doOnNext(frame -> started.tryEmitValue(true))
+            Flux<String> ended = ending.last().isEmpty() ? events : events.concatWith(Mono.just(ending.last()));
+            Flux<String> relayed = ended.doOnNext(frame -> started.tryEmitValue(true))
                     .doFinally(signal -> started.tryEmitValue(true));
             // Errors wait for the frames already queued: a failure right after the finish chunk must not drop it.
             return Flux.mergeDelayError(Queues.XS_BUFFER_SIZE, relayed, keepAlives().takeUntilOther(started.asMono()))
                     .doOnNext(frame -> written.set(true))
-                    .onErrorResume(failure -> written.get(), failure -> Flux.just(errorEvent(failure, scope), DONE));
+                    .onErrorResume(failure -> written.get(), failure -> Flux.just(failed(failure, scope, ending)));
         });
+    }
+
+    /** Chat completions' ending: {@code [DONE]}, after an error event when the stream failed. */
+    private Ending chatEnding() {
+        return new Ending(DONE, error -> event(json.writeValueAsString(new ErrorResponse(error.detail()))) + DONE);
     }
 
     private Flux<String> keepAlives() {
@@ -80,10 +97,16 @@ final class EventStream {
         return "data: " + chunk + "\n\n";
     }
 
-    private String errorEvent(Throwable failure, RequestScope scope) {
-        ApiException error = ApiErrors.toApi(failure);
+    private static String failed(Throwable failure, RequestScope scope, Ending ending) {
         scope.failed(failure);
         scope.log(() -> log.warn("Stream failed after it started: {}", failure.toString()));
-        return event(json.writeValueAsString(new ErrorResponse(error.detail())));
+        return ending.failure().apply(ApiErrors.toApi(failure));
+    }
+
+    /**
+     * How a protocol's stream ends: {@code last} after its events (empty for nothing), and {@code failure}'s frames
+     * instead when it fails after it started.
+     */
+    record Ending(String last, Function<ApiException, String> failure) {
     }
 }

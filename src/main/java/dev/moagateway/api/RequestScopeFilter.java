@@ -28,7 +28,6 @@ import reactor.core.publisher.SignalType;
 public final class RequestScopeFilter implements WebFilter, Ordered {
 
     public static final String HEADER = RequestScope.REQUEST_ID_HEADER;
-    private static final String CHAT_COMPLETIONS = "/v1/chat/completions";
     private static final String ATTRIBUTE = RequestScope.class.getName();
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -49,7 +48,7 @@ public final class RequestScopeFilter implements WebFilter, Ordered {
         }
         String method = request.getMethod().name();
         RequestScope scope = telemetry.request(id, spanName(method, path), method, path, request.getHeaders(),
-                path.equals(CHAT_COMPLETIONS));
+                ConcurrencyLimitFilter.ANSWERS.contains(path));
         exchange.getAttributes().put(ATTRIBUTE, scope);
         return chain.filter(exchange)
                 .doOnError(scope::failed)
@@ -78,7 +77,7 @@ public final class RequestScopeFilter implements WebFilter, Ordered {
 
     /** A bounded name: the route when it is one of ours, else the method alone. */
     private static String spanName(String method, String path) {
-        if (path.equals(CHAT_COMPLETIONS) || path.equals("/v1/models")) {
+        if (ConcurrencyLimitFilter.ANSWERS.contains(path) || path.equals("/v1/models")) {
             return method + " " + path;
         }
         return path.startsWith("/v1/models/") ? method + " /v1/models/{id}" : method;

@@ -1,6 +1,7 @@
 package dev.moagateway.config;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -9,12 +10,10 @@ import java.util.Set;
 
 import dev.moagateway.api.ApiKeyFilter;
 import dev.moagateway.api.ApiRoutes;
-import dev.moagateway.api.ChatCompletionsHandler;
 import dev.moagateway.api.ConcurrencyLimitFilter;
 import dev.moagateway.api.CorsFilter;
 import dev.moagateway.api.HeaderSizeFilter;
 import dev.moagateway.api.MalformedUrlResponder;
-import dev.moagateway.api.ModelsHandler;
 import dev.moagateway.api.OpenAiErrorHandler;
 import dev.moagateway.api.RequestScopeFilter;
 import dev.moagateway.demo.DemoUpstream;
@@ -22,6 +21,7 @@ import dev.moagateway.mixture.Catalog;
 import dev.moagateway.mixture.MixtureOverrides;
 import dev.moagateway.mixture.MixtureRunner;
 import dev.moagateway.observability.Telemetry;
+import dev.moagateway.responses.ResponseStore;
 import dev.moagateway.openai.WireTypes;
 import dev.moagateway.upstream.ContextWindow;
 import dev.moagateway.upstream.HttpUpstream;
@@ -112,10 +112,11 @@ class GatewayConfiguration {
     RouterFunction<ServerResponse> openAiRoutes(MoaProperties properties, Catalog catalog, MixtureRunner runner,
             MixtureOverrides overrides, JsonMapper json) {
         MoaProperties.Limits limits = properties.limits();
-        ChatCompletionsHandler chat = new ChatCompletionsHandler(catalog, overrides, runner, json,
+        ResponseStore store = new ResponseStore(properties.responses().maxEntries(), properties.responses().ttl(),
+                Clock.systemUTC());
+        return ApiRoutes.routes(catalog, overrides, runner, json, store, new ApiRoutes.Settings(
                 properties.keepAliveInterval(), limits.maxRequestSize().toBytes(), limits.maxJsonDepth(),
-                properties.trace().enabled(), properties.maxDepth());
-        return ApiRoutes.routes(chat, new ModelsHandler(catalog));
+                properties.trace().enabled(), properties.maxDepth()));
     }
 
     /**

@@ -33,12 +33,14 @@ import org.springframework.util.unit.DataSize;
  * @param overrides         whether and how far requests may bring their own layers and aggregator
  * @param maxDepth          the {@code x-moa-depth} at which a mixture request is refused: how many gateways'
  *                          mixtures one request may pass through, so that gateways calling each other stop
+ * @param responses         how long the Responses API keeps responses for {@code previous_response_id}
  */
 @ConfigurationProperties("moa")
 public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> providers,
         Map<String, Mixture> models, @DefaultValue("10s") Duration keepAliveInterval, @DefaultValue Demo demo,
         @DefaultValue Limits limits, @DefaultValue Trace trace, @DefaultValue Cors cors,
-        @DefaultValue Telemetry telemetry, @DefaultValue Overrides overrides, @DefaultValue("2") int maxDepth) {
+        @DefaultValue Telemetry telemetry, @DefaultValue Overrides overrides, @DefaultValue("2") int maxDepth,
+        @DefaultValue Responses responses) {
 
     public static final String DEMO_PROVIDER = "demo";
 
@@ -154,6 +156,23 @@ public record MoaProperties(List<String> apiKeys, Map<String, ProviderSettings> 
      */
     public record Overrides(@DefaultValue("false") boolean enabled, @DefaultValue("3") int maxLayers,
             @DefaultValue("8") int maxProposers, @DefaultValue("16") int maxCalls) {
+    }
+
+    /**
+     * @param maxEntries responses kept in memory, the least recently used dropped first; 0 keeps none
+     * @param ttl        how long each is kept after it was written
+     */
+    public record Responses(@DefaultValue("1000") int maxEntries, @DefaultValue("1h") Duration ttl) {
+
+        public Responses {
+            if (maxEntries < 0) {
+                throw new IllegalArgumentException("moa.responses.max-entries must not be negative, got "
+                        + maxEntries);
+            }
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("moa.responses.ttl must be positive, got " + ttl);
+            }
+        }
     }
 
     /** @param speed divides the simulated models' delays: 1 is a realistic pace */
