@@ -107,6 +107,37 @@ class CancellationTest extends GatewayTest {
         assertThat(scripted.models()).containsExactlyInAnyOrder("quick-1", "hang-1", "quick-2", "quick-agg");
     }
 
+    @Test
+    void leavingAResponsesStreamWhileProposersWorkCancelsEveryProposer() {
+        Disposable call = responses("waiting", true).bodyToFlux(String.class).subscribe();
+        await().atMost(Duration.ofSeconds(5)).until(() -> scripted.active() == 2);
+        int abandonedBefore = scripted.abandoned();
+
+        call.dispose();
+
+        await().atMost(Duration.ofSeconds(1)).until(() -> scripted.active() == 0);
+        assertThat(scripted.abandoned() - abandonedBefore).isEqualTo(2);
+    }
+
+    @Test
+    void leavingAResponsesRequestInTheMiddleOfAPassthroughCancelsIt() {
+        Disposable call = responses("scripted/trickle-solo", false).bodyToMono(String.class).subscribe();
+        await().atMost(Duration.ofSeconds(5)).until(() -> scripted.active() == 1);
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+
+        call.dispose();
+
+        await().atMost(Duration.ofSeconds(1)).until(() -> scripted.active() == 0);
+    }
+
+    private WebClient.ResponseSpec responses(String model, boolean stream) {
+        return client.post()
+                .uri("/v1/responses")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"input\":\"Hi\"}")
+                .retrieve();
+    }
+
     private WebClient.ResponseSpec chat(String model, boolean stream) {
         return client.post()
                 .uri("/v1/chat/completions")

@@ -24,6 +24,16 @@ final class HostileRequests {
     static final String ALLOWED_ORIGIN = "https://chat.example.com";
 
     private static final String CHAT = "/v1/chat/completions";
+    private static final String RESPONSES = "/v1/responses";
+    private static final String RESPONSES_VALID = """
+            {"model":"demo-pair","input":[{"role":"user","content":[{"type":"input_text","text":"Hi"}]}],\
+            "max_output_tokens":5}""";
+    private static final List<String> RESPONSES_FIELDS = List.of("model", "input", "instructions", "tools",
+            "tool_choice", "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "reasoning", "text",
+            "metadata", "store", "stream", "previous_response_id", "moa");
+    private static final List<String> ITEM_TYPES = List.of("\"message\"", "\"function_call\"",
+            "\"function_call_output\"", "\"reasoning\"", "\"input_image\"", "\"output_text\"", "\"refusal\"",
+            "\"web_search_call\"", "null", "1", "[]", "{}");
     private static final String VALID = """
             {"model":"demo-pair","messages":[{"role":"user","content":"Hi"}],"max_tokens":5}""";
     private static final List<String> FIELDS = List.of("model", "messages", "stream", "stream_options", "temperature",
@@ -40,7 +50,7 @@ final class HostileRequests {
             "", "progress ", "__proto__");
     private static final List<String> METHODS = List.of("GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "HEAD",
             "TRACE", "FOO", "get");
-    private static final List<String> ENDPOINTS = List.of(CHAT, "/v1/models", "/v1/models/demo-pair",
+    private static final List<String> ENDPOINTS = List.of(CHAT, RESPONSES, "/v1/models", "/v1/models/demo-pair",
             "/v1/models/demo/atlas", "/");
     private static final List<String> STATIC_PATHS = List.of("/", "/index.html", "/playground.js", "/playground.css",
             "/favicon.ico", "/robots.txt", "/static/app.js", "/assets/index-3f2a.css", "/.env", "/.git/config",
@@ -77,8 +87,9 @@ final class HostileRequests {
     /** One request; the same {@code random} state always gives the same request. */
     static HostileRequest generate(Random random) {
         int kind = random.nextInt(100);
-        HostileRequest request = kind < 35 ? chatBody(random)
-                : kind < 50 ? moaExtension(random)
+        HostileRequest request = kind < 27 ? chatBody(random)
+                : kind < 40 ? responsesBody(random)
+                : kind < 52 ? moaExtension(random)
                 : kind < 70 ? otherEndpoint(random)
                 : kind < 78 ? preflight(random)
                 : hostileTarget(random);
@@ -100,6 +111,26 @@ final class HostileRequests {
             headers.add(new Header("Content-Type", pick(random, CONTENT_TYPES)));
         }
         return new HostileRequest("chat body", "POST", CHAT, headers, bodies.get(which).apply(random));
+    }
+
+    /** A Responses request: a field of the wrong type, an input item of any shape, or a chat body's mutations. */
+    private static HostileRequest responsesBody(Random random) {
+        String body = switch (random.nextInt(4)) {
+            case 0 -> withField(RESPONSES_VALID, pick(random, RESPONSES_FIELDS), pick(random, VALUES))
+                    .replaceFirst("\"model\":\"demo-pair\",(.*),\"model\":", "$1,\"model\":");
+            case 1 -> RESPONSES_VALID.replace("{\"type\":\"input_text\",\"text\":\"Hi\"}", "{\"type\":"
+                    + pick(random, ITEM_TYPES) + ",\"text\":" + pick(random, VALUES) + ",\"image_url\":"
+                    + pick(random, VALUES) + "}");
+            case 2 -> RESPONSES_VALID.replace("{\"role\":\"user\",", "{\"type\":" + pick(random, ITEM_TYPES)
+                    + ",\"role\":" + pick(random, VALUES) + ",\"call_id\":" + pick(random, VALUES) + ",\"output\":"
+                    + pick(random, VALUES) + ",\"arguments\":" + pick(random, VALUES) + ",");
+            default -> RESPONSES_VALID.substring(0, random.nextInt(RESPONSES_VALID.length()));
+        };
+        if (random.nextBoolean()) {
+            body = withField(body, "stream", "true");
+        }
+        return new HostileRequest("responses body", "POST", RESPONSES,
+                List.of(new Header("Content-Type", "application/json")), bytes(body));
     }
 
     private static HostileRequest moaExtension(Random random) {
@@ -173,7 +204,7 @@ final class HostileRequests {
             case 2 -> endpoint + "?" + printable(random, random.nextInt(1, 200));
             default -> endpoint + "?" + "a=%".repeat(random.nextInt(1, 300));
         };
-        String method = target.equals("*") ? "OPTIONS" : endpoint.equals(CHAT) ? "POST" : "GET";
+        String method = target.equals("*") ? "OPTIONS" : endpoint.equals(CHAT) || endpoint.equals(RESPONSES) ? "POST" : "GET";
         byte[] body = method.equals("POST") ? bytes(VALID) : null;
         List<Header> headers = body == null ? List.of() : List.of(new Header("Content-Type", "application/json"));
         return new HostileRequest("target", method, target, headers, body);
