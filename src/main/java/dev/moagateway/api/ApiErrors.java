@@ -6,7 +6,7 @@ import java.util.List;
 
 import dev.moagateway.mixture.QuorumException;
 import dev.moagateway.openai.ErrorDetail;
-import dev.moagateway.responses.InvalidInput;
+import dev.moagateway.openai.InvalidInput;
 import dev.moagateway.upstream.UpstreamException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.MethodNotAllowedException;

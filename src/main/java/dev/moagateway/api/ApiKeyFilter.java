@@ -15,13 +15,15 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Admits {@code /v1/} requests that carry one of the configured keys as {@code Authorization: Bearer}.
+ * Admits {@code /v1/} requests that carry one of the configured keys as {@code Authorization: Bearer}, as
+ * OpenAI's clients send it, or as {@code x-api-key}, as Anthropic's do.
  * With no keys configured every request is admitted. Keys are compared as SHA-256 digests in constant
  * time, against every configured key, so neither a key's content nor its length leaks through timing.
  */
 public final class ApiKeyFilter implements WebFilter, Ordered {
 
     private static final String BEARER = "Bearer ";
+    private static final String API_KEY = "x-api-key";
 
     private final List<byte[]> keyDigests;
 
@@ -34,14 +36,25 @@ public final class ApiKeyFilter implements WebFilter, Ordered {
         if (keyDigests.isEmpty() || !exchange.getRequest().getPath().value().startsWith("/v1/")) {
             return chain.filter(exchange);
         }
-        String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Mono.error(invalidKey("You didn't provide an API key. Send it as 'Authorization: Bearer <key>'."));
+        String key = key(exchange.getRequest().getHeaders());
+        if (key == null) {
+            return Mono.error(invalidKey("You didn't provide an API key. Send it as 'Authorization: Bearer <key>' "
+                    + "or 'x-api-key: <key>'."));
         }
-        if (!isKnown(authorization.substring(BEARER.length()).strip())) {
+        if (!isKnown(key)) {
             return Mono.error(invalidKey("Incorrect API key provided."));
         }
         return chain.filter(exchange);
+    }
+
+    /** The key as OpenAI's clients send it, or as Anthropic's do; null when there is none. */
+    private static String key(HttpHeaders headers) {
+        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return authorization.substring(BEARER.length()).strip();
+        }
+        String apiKey = headers.getFirst(API_KEY);
+        return apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
     }
 
     private boolean isKnown(String key) {

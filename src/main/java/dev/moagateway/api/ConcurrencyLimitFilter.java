@@ -24,7 +24,7 @@ public final class ConcurrencyLimitFilter implements WebFilter, Ordered {
 
     private final int maxConcurrent;
     /** The endpoints that answer with a model, whose requests count. */
-    static final Set<String> ANSWERS = Set.of("/v1/chat/completions", "/v1/responses");
+    static final Set<String> ANSWERS = Set.of("/v1/chat/completions", "/v1/responses", "/v1/messages");
 
     private final AtomicInteger inProgress = new AtomicInteger();
 

@@ -29,7 +29,8 @@ public final class CorsFilter implements WebFilter, Ordered {
 
     /** What the OpenAI SDKs send from a browser, besides their {@code x-stainless-*} headers. */
     private static final Set<String> ALLOWED_HEADERS = Set.of("authorization", "content-type", "accept",
-            "dangerously-allow-browser", "openai-organization", "openai-project", "x-request-id", "x-moa-trace");
+            "dangerously-allow-browser", "openai-organization", "openai-project", "x-request-id", "x-moa-trace",
+            "x-api-key", "anthropic-version", "anthropic-beta", "anthropic-dangerous-direct-browser-access");
     private static final String SDK_HEADERS = "x-stainless-";
     private static final List<String> EXPOSED_HEADERS = List.of(RequestScopeFilter.HEADER, HttpHeaders.RETRY_AFTER);
     private static final Duration MAX_AGE = Duration.ofHours(1);

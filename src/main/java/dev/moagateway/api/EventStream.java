@@ -47,12 +47,12 @@ final class EventStream {
 
     /** Events already framed; a string may hold several, written together. A failure is {@code scope}'s. */
     Mono<ServerResponse> respond(Flux<String> events, RequestScope scope) {
-        return respond(events, scope, chatEnding());
+        return respond(events, scope, chatFormat());
     }
 
-    /** As {@link #respond(Flux, RequestScope)}, ended as {@code ending} says. */
-    Mono<ServerResponse> respond(Flux<String> events, RequestScope scope, Ending ending) {
-        Flux<String> frames = frames(events, scope, ending);
+    /** As {@link #respond(Flux, RequestScope)}, in another protocol's {@code format}. */
+    Mono<ServerResponse> respond(Flux<String> events, RequestScope scope, StreamFormat format) {
+        Flux<String> frames = frames(events, scope, format);
         return ServerResponse.ok()
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header("Cache-Control", "no-cache")
@@ -66,47 +66,50 @@ final class EventStream {
      * the first event, for the time the proposers work.
      */
     Flux<String> frames(Flux<String> events, RequestScope scope) {
-        return frames(events, scope, chatEnding());
+        return frames(events, scope, chatFormat());
     }
 
-    private Flux<String> frames(Flux<String> events, RequestScope scope, Ending ending) {
+    private Flux<String> frames(Flux<String> events, RequestScope scope, StreamFormat format) {
         return Flux.defer(() -> {
             AtomicBoolean written = new AtomicBoolean();
             // Not publish(): sharing the events would queue every chunk; a sink costs one check per chunk.
             Sinks.One<Boolean> started = Sinks.one();
-            Flux<String> ended = ending.last().isEmpty() ? events : events.concatWith(Mono.just(ending.last()));
+            Flux<String> ended = format.last().isEmpty() ? events : events.concatWith(Mono.just(format.last()));
             Flux<String> relayed = ended.doOnNext(frame -> started.tryEmitValue(true))
                     .doFinally(signal -> started.tryEmitValue(true));
             // Errors wait for the frames already queued: a failure right after the finish chunk must not drop it.
-            return Flux.mergeDelayError(Queues.XS_BUFFER_SIZE, relayed, keepAlives().takeUntilOther(started.asMono()))
+            Flux<String> keepAlives = keepAlives(format.keepAlive()).takeUntilOther(started.asMono());
+            return Flux.mergeDelayError(Queues.XS_BUFFER_SIZE, relayed, keepAlives)
                     .doOnNext(frame -> written.set(true))
-                    .onErrorResume(failure -> written.get(), failure -> Flux.just(failed(failure, scope, ending)));
+                    .onErrorResume(failure -> written.get(), failure -> Flux.just(failed(failure, scope, format)));
         });
     }
 
-    /** Chat completions' ending: {@code [DONE]}, after an error event when the stream failed. */
-    private Ending chatEnding() {
-        return new Ending(DONE, error -> event(json.writeValueAsString(new ErrorResponse(error.detail()))) + DONE);
+    /** Chat completions' format: {@code [DONE]}, after an error event when the stream failed. */
+    private StreamFormat chatFormat() {
+        return new StreamFormat(KEEP_ALIVE, DONE,
+                error -> event(json.writeValueAsString(new ErrorResponse(error.detail()))) + DONE);
     }
 
-    private Flux<String> keepAlives() {
-        return Flux.interval(keepAliveInterval).map(tick -> KEEP_ALIVE);
+    private Flux<String> keepAlives(String keepAlive) {
+        return Flux.interval(keepAliveInterval).map(tick -> keepAlive);
     }
 
     static String event(String chunk) {
         return "data: " + chunk + "\n\n";
     }
 
-    private static String failed(Throwable failure, RequestScope scope, Ending ending) {
+    private static String failed(Throwable failure, RequestScope scope, StreamFormat format) {
         scope.failed(failure);
         scope.log(() -> log.warn("Stream failed after it started: {}", failure.toString()));
-        return ending.failure().apply(ApiErrors.toApi(failure));
+        return format.failure().apply(ApiErrors.toApi(failure));
     }
 
     /**
-     * How a protocol's stream ends: {@code last} after its events (empty for nothing), and {@code failure}'s frames
-     * instead when it fails after it started.
+     * What a protocol's stream writes besides its events: {@code keepAlive} while it has nothing to send yet,
+     * {@code last} after its events (empty for nothing), and {@code failure}'s frames instead when it fails after
+     * it started.
      */
-    record Ending(String last, Function<ApiException, String> failure) {
+    record StreamFormat(String keepAlive, String last, Function<ApiException, String> failure) {
     }
 }

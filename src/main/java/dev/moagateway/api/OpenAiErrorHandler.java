@@ -1,5 +1,6 @@
 package dev.moagateway.api;
 
+import dev.moagateway.messages.AnthropicError;
 import dev.moagateway.openai.ErrorDetail;
 import dev.moagateway.openai.ErrorResponse;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Renders every failure that reaches the web layer, from a filter, a handler or the framework, in OpenAI's
- * error shape. Runs before Spring Boot's own handler so no HTML page or stack trace is ever written.
+ * error shape, or Anthropic's on the Messages endpoints. Runs before Spring Boot's own handler so no HTML page or stack trace is ever written.
  */
 public final class OpenAiErrorHandler implements WebExceptionHandler, Ordered {
 
@@ -54,7 +55,10 @@ public final class OpenAiErrorHandler implements WebExceptionHandler, Ordered {
         if (error.retryAfter() != null) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, error.retryAfter().toSeconds())));
         }
-        byte[] body = json.writeValueAsBytes(new ErrorResponse(error.detail()));
+        // Anthropic's SDKs read errors in Anthropic's shape; every other client, OpenAI's.
+        boolean anthropic = exchange.getRequest().getPath().value().startsWith("/v1/messages");
+        byte[] body = json.writeValueAsBytes(anthropic ? AnthropicError.of(error.status().value(),
+                error.detail().message()) : new ErrorResponse(error.detail()));
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 

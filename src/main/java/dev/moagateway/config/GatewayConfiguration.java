@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 import dev.moagateway.api.ApiKeyFilter;
 import dev.moagateway.api.ApiRoutes;
@@ -21,6 +22,7 @@ import dev.moagateway.mixture.Catalog;
 import dev.moagateway.mixture.MixtureOverrides;
 import dev.moagateway.mixture.MixtureRunner;
 import dev.moagateway.observability.Telemetry;
+import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.responses.ResponseStore;
 import dev.moagateway.openai.WireTypes;
 import dev.moagateway.upstream.ContextWindow;
@@ -114,7 +116,11 @@ class GatewayConfiguration {
         MoaProperties.Limits limits = properties.limits();
         ResponseStore store = new ResponseStore(properties.responses().maxEntries(), properties.responses().ttl(),
                 Clock.systemUTC());
-        return ApiRoutes.routes(catalog, overrides, runner, json, store, new ApiRoutes.Settings(
+        // A window as large as any, only to count with: a real tokenizer for OpenAI's families, else an estimate.
+        ToIntFunction<ChatCompletionRequest> promptTokens = request -> new ContextWindow(Integer.MAX_VALUE,
+                TokenCounter.forModel(ModelRef.parse(request.model()).map(ModelRef::model).orElse(request.model())))
+                .promptTokens(request);
+        return ApiRoutes.routes(catalog, overrides, runner, json, store, promptTokens, new ApiRoutes.Settings(
                 properties.keepAliveInterval(), limits.maxRequestSize().toBytes(), limits.maxJsonDepth(),
                 properties.trace().enabled(), properties.maxDepth()));
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
+import dev.moagateway.openai.InvalidInput;
 import dev.moagateway.openai.ToolCall;
 import dev.moagateway.openai.ToolCall.FunctionCall;
 import tools.jackson.databind.JsonNode;

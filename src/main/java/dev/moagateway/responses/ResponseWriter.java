@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.moagateway.openai.AnswerWriter;
 import dev.moagateway.openai.ChatCompletionChunk;
 import dev.moagateway.openai.ChunkChoice;
 import dev.moagateway.openai.ToolCall;
@@ -25,7 +26,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code sequence_number}. Each method returns the events it wrote, framed, or nothing when not streaming. One per
  * answer; its calls come one at a time.
  */
-public final class ResponseWriter {
+public final class ResponseWriter implements AnswerWriter {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -60,6 +61,7 @@ public final class ResponseWriter {
     }
 
     /** The response created and in progress: written once, before anything else; nothing after that. */
+    @Override
     public String started() {
         start();
         return flush();
@@ -74,6 +76,7 @@ public final class ResponseWriter {
     }
 
     /** Reasoning text, the summary of the reasoning item; what comes once the answer has begun is not shown. */
+    @Override
     public String reasoning(String text) {
         if (text.isEmpty() || answering) {
             return flush();
@@ -90,6 +93,7 @@ public final class ResponseWriter {
     }
 
     /** A chunk of the answer: its text and tool-call fragments; its finish reason decides the final status. */
+    @Override
     public String chunk(ChatCompletionChunk chunk) {
         for (ChunkChoice choice : chunk.choices()) {
             if (choice.index() != null && choice.index() != 0) {
@@ -109,6 +113,7 @@ public final class ResponseWriter {
     }
 
     /** The answer has ended: every item done, then {@code response.completed}, or incomplete at its length. */
+    @Override
     public String completed(Usage usage) {
         closeAll("completed");
         boolean cut = "length".equals(finishReason) || "content_filter".equals(finishReason);
