@@ -1,6 +1,7 @@
 package dev.moagateway.api;
 
 
+import dev.moagateway.messages.AnthropicError;
 import dev.moagateway.openai.ErrorDetail;
 import dev.moagateway.openai.ErrorResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -16,10 +17,10 @@ import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Answers in OpenAI's error shape the requests Spring refuses before any filter or handler sees them. Spring's
- * {@code ReactorHttpHandlerAdapter} parses each request's URL with {@code java.net.URI}; when that fails (a
- * {@code %} without two hex digits after it; an unescaped quote, brace, bar or backslash), it sets 400 and
- * completes without writing, so {@link OpenAiErrorHandler} never runs and the client gets an empty body.
+ * Answers in OpenAI's error shape (Anthropic's on the Messages endpoints) the requests Spring refuses before any
+ * filter or handler sees them. Spring's {@code ReactorHttpHandlerAdapter} parses each request's URL with
+ * {@code java.net.URI}; when that fails (a {@code %} without two hex digits after it; an unescaped quote, brace,
+ * bar or backslash), it sets 400 and completes without writing, so {@link OpenAiErrorHandler} never runs and the client gets an empty body.
  * Reactor Netty's {@code mapHandle} sees what the adapter returned for every request: a 400 whose headers
  * have not gone out and that has no {@code x-request-id} (which {@link RequestScopeFilter} gives every request
  * Spring serves) is that refusal, and gets its body here.
@@ -30,10 +31,13 @@ public final class MalformedUrlResponder implements NettyServerCustomizer {
             + "and characters such as spaces, quotes, braces, '|' and '\\' must be percent-encoded.";
 
     private final byte[] body;
+    /** The same, in Anthropic's shape, for the Messages endpoints. */
+    private final byte[] anthropicBody;
 
     public MalformedUrlResponder(JsonMapper json) {
         this.body = json.writeValueAsBytes(new ErrorResponse(
                 new ErrorDetail(MESSAGE, ErrorDetail.INVALID_REQUEST, null, null)));
+        this.anthropicBody = json.writeValueAsBytes(AnthropicError.of(HttpResponseStatus.BAD_REQUEST.code(), MESSAGE));
     }
 
     /** Reactor Netty keeps one {@code mapHandle}; nothing else in the gateway or in Spring Boot sets it. */
@@ -58,6 +62,7 @@ public final class MalformedUrlResponder implements NettyServerCustomizer {
         if (HttpMethod.HEAD.equals(request.method())) {
             return Mono.empty();
         }
-        return response.sendByteArray(Mono.just(body)).then();
+        boolean anthropic = request.uri().startsWith("/v1/messages");
+        return response.sendByteArray(Mono.just(anthropic ? anthropicBody : body)).then();
     }
 }

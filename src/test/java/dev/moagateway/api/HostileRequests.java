@@ -13,7 +13,7 @@ import dev.moagateway.testing.RawHttp.Header;
 /**
  * Malformed and hostile requests, each drawn from a {@link Random} alone, so one seed gives one request:
  * broken JSON, wrong types in every field, deep nesting, huge strings, invalid UTF-8, duplicate keys, numbers
- * out of range, hostile {@code moa} objects; every method on every endpoint, CORS preflights, static-looking
+ * out of range, hostile {@code moa} objects, Responses and Messages bodies; every method on every endpoint, CORS preflights, static-looking
  * and traversing paths, malformed percent-encoding in paths and query strings; hostile {@code x-request-id},
  * {@code X-Moa-Trace}, {@code Origin} and {@code Accept} headers. Headers keep to what an HTTP/1.1 parser
  * must accept (no control characters) and request lines to Netty's 4 KB, so every request reaches the
@@ -25,6 +25,14 @@ final class HostileRequests {
 
     private static final String CHAT = "/v1/chat/completions";
     private static final String RESPONSES = "/v1/responses";
+    static final String MESSAGES = "/v1/messages";
+    private static final String MESSAGES_VALID = """
+            {"model":"demo-pair","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"Hi"}]}]}\
+            """;
+    private static final List<String> MESSAGES_FIELDS = List.of("model", "system", "messages", "max_tokens",
+            "stop_sequences", "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking", "stream", "moa");
+    private static final List<String> BLOCK_TYPES = List.of("\"text\"", "\"image\"", "\"tool_use\"",
+            "\"tool_result\"", "\"thinking\"", "\"document\"", "null", "1", "[]", "{}");
     private static final String RESPONSES_VALID = """
             {"model":"demo-pair","input":[{"role":"user","content":[{"type":"input_text","text":"Hi"}]}],\
             "max_output_tokens":5}""";
@@ -50,8 +58,8 @@ final class HostileRequests {
             "", "progress ", "__proto__");
     private static final List<String> METHODS = List.of("GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "HEAD",
             "TRACE", "FOO", "get");
-    private static final List<String> ENDPOINTS = List.of(CHAT, RESPONSES, "/v1/models", "/v1/models/demo-pair",
-            "/v1/models/demo/atlas", "/");
+    private static final List<String> ENDPOINTS = List.of(CHAT, RESPONSES, MESSAGES, "/v1/models",
+            "/v1/models/demo-pair", "/v1/models/demo/atlas", "/");
     private static final List<String> STATIC_PATHS = List.of("/", "/index.html", "/playground.js", "/playground.css",
             "/favicon.ico", "/robots.txt", "/static/app.js", "/assets/index-3f2a.css", "/.env", "/.git/config",
             "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd", "/static/..%5c..%5cwin.ini",
@@ -87,9 +95,10 @@ final class HostileRequests {
     /** One request; the same {@code random} state always gives the same request. */
     static HostileRequest generate(Random random) {
         int kind = random.nextInt(100);
-        HostileRequest request = kind < 27 ? chatBody(random)
-                : kind < 40 ? responsesBody(random)
-                : kind < 52 ? moaExtension(random)
+        HostileRequest request = kind < 24 ? chatBody(random)
+                : kind < 34 ? responsesBody(random)
+                : kind < 44 ? messagesBody(random)
+                : kind < 54 ? moaExtension(random)
                 : kind < 70 ? otherEndpoint(random)
                 : kind < 78 ? preflight(random)
                 : hostileTarget(random);
@@ -130,6 +139,26 @@ final class HostileRequests {
             body = withField(body, "stream", "true");
         }
         return new HostileRequest("responses body", "POST", RESPONSES,
+                List.of(new Header("Content-Type", "application/json")), bytes(body));
+    }
+
+    /** A Messages request: a field of the wrong type, a block of any shape, or cut short. */
+    private static HostileRequest messagesBody(Random random) {
+        String body = switch (random.nextInt(4)) {
+            case 0 -> withField(MESSAGES_VALID, pick(random, MESSAGES_FIELDS), pick(random, VALUES))
+                    .replaceFirst("\"model\":\"demo-pair\",(.*),\"model\":", "$1,\"model\":");
+            case 1 -> MESSAGES_VALID.replace("{\"type\":\"text\",\"text\":\"Hi\"}", "{\"type\":"
+                    + pick(random, BLOCK_TYPES) + ",\"text\":" + pick(random, VALUES) + ",\"source\":"
+                    + pick(random, VALUES) + ",\"input\":" + pick(random, VALUES) + ",\"content\":"
+                    + pick(random, VALUES) + "}");
+            case 2 -> MESSAGES_VALID.replace("\"role\":\"user\"", "\"role\":" + pick(random, VALUES));
+            default -> MESSAGES_VALID.substring(0, random.nextInt(MESSAGES_VALID.length()));
+        };
+        if (random.nextBoolean()) {
+            body = withField(body, "stream", "true");
+        }
+        String target = random.nextInt(5) == 0 ? MESSAGES + "/count_tokens" : MESSAGES + "?beta=true";
+        return new HostileRequest("messages body", "POST", target,
                 List.of(new Header("Content-Type", "application/json")), bytes(body));
     }
 
@@ -204,7 +233,8 @@ final class HostileRequests {
             case 2 -> endpoint + "?" + printable(random, random.nextInt(1, 200));
             default -> endpoint + "?" + "a=%".repeat(random.nextInt(1, 300));
         };
-        String method = target.equals("*") ? "OPTIONS" : endpoint.equals(CHAT) || endpoint.equals(RESPONSES) ? "POST" : "GET";
+        String method = target.equals("*") ? "OPTIONS" : List.of(CHAT, RESPONSES, MESSAGES).contains(endpoint) ? "POST"
+                : "GET";
         byte[] body = method.equals("POST") ? bytes(VALID) : null;
         List<Header> headers = body == null ? List.of() : List.of(new Header("Content-Type", "application/json"));
         return new HostileRequest("target", method, target, headers, body);
