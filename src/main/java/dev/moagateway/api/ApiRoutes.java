@@ -43,8 +43,8 @@ public final class ApiRoutes {
 
     /** {@code promptTokens} counts a request's prompt for Anthropic's {@code count_tokens}. */
     public static RouterFunction<ServerResponse> routes(Catalog catalog, MixtureOverrides overrides,
-            MixtureRunner runner, JsonMapper json, ResponseStore store, ToIntFunction<ChatCompletionRequest> promptTokens,
-            Settings settings) {
+            MixtureRunner runner, JsonMapper json, ResponseStore store,
+            ToIntFunction<ChatCompletionRequest> promptTokens, Settings settings) {
         Routing routing = new Routing(catalog, overrides, settings.traceEnabled(), settings.maxDepth());
         ChatRequestReader reader = new ChatRequestReader(settings.maxRequestBytes(), settings.maxJsonDepth());
         EventStream events = new EventStream(json, settings.keepAliveInterval());

@@ -81,14 +81,16 @@ final class EventStream {
             Flux<String> keepAlives = keepAlives(format.keepAlive()).takeUntilOther(started.asMono());
             return Flux.mergeDelayError(Queues.XS_BUFFER_SIZE, relayed, keepAlives)
                     .doOnNext(frame -> written.set(true))
-                    .onErrorResume(failure -> written.get(), failure -> Flux.just(failed(failure, scope, format)));
+                    .onErrorResume(failure -> written.get(), failure -> format.last().isEmpty()
+                            ? Flux.just(failed(failure, scope, format))
+                            : Flux.just(failed(failure, scope, format), format.last()));
         });
     }
 
-    /** Chat completions' format: {@code [DONE]}, after an error event when the stream failed. */
+    /** Chat completions' format: {@code [DONE]} last, after an error event when the stream failed. */
     private StreamFormat chatFormat() {
-        return new StreamFormat(KEEP_ALIVE, DONE,
-                error -> event(json.writeValueAsString(new ErrorResponse(error.detail()))) + DONE);
+        return new StreamFormat(KEEP_ALIVE, DONE, error -> event(json.writeValueAsString(new ErrorResponse(
+                error.detail()))));
     }
 
     private Flux<String> keepAlives(String keepAlive) {
@@ -107,8 +109,8 @@ final class EventStream {
 
     /**
      * What a protocol's stream writes besides its events: {@code keepAlive} while it has nothing to send yet,
-     * {@code last} after its events (empty for nothing), and {@code failure}'s frames instead when it fails after
-     * it started.
+     * {@code failure}'s frames when it fails after it started, and {@code last} at its end either way (empty for
+     * nothing).
      */
     record StreamFormat(String keepAlive, String last, Function<ApiException, String> failure) {
     }

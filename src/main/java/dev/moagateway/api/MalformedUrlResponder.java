@@ -20,10 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Answers in OpenAI's error shape (Anthropic's on the Messages endpoints) the requests Spring refuses before any
  * filter or handler sees them. Spring's {@code ReactorHttpHandlerAdapter} parses each request's URL with
  * {@code java.net.URI}; when that fails (a {@code %} without two hex digits after it; an unescaped quote, brace,
- * bar or backslash), it sets 400 and completes without writing, so {@link OpenAiErrorHandler} never runs and the client gets an empty body.
- * Reactor Netty's {@code mapHandle} sees what the adapter returned for every request: a 400 whose headers
- * have not gone out and that has no {@code x-request-id} (which {@link RequestScopeFilter} gives every request
- * Spring serves) is that refusal, and gets its body here.
+ * bar or backslash), it sets 400 and completes without writing, so {@link OpenAiErrorHandler} never runs and
+ * the client gets an empty body. Reactor Netty's {@code mapHandle} sees what the adapter returned for every
+ * request: a 400 whose headers have not gone out and that has no {@code x-request-id} (which
+ * {@link RequestScopeFilter} gives every request Spring serves) is that refusal, and gets its body here.
  */
 public final class MalformedUrlResponder implements NettyServerCustomizer {
 

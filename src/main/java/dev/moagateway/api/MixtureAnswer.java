@@ -30,8 +30,9 @@ import tools.jackson.databind.node.StringNode;
 
 /**
  * A mixture's run as one OpenAI completion: the aggregator's chunks joined per choice (content, reasoning, tool
- * calls and log probabilities), under the mixture's name and a new id, with usage summed over every call, the progress account in the fields the mode names
- * (or inside {@code <think>} tags before the answer), and the trace when asked for.
+ * calls and log probabilities), under the mixture's name and a new id, with usage summed over every call, the
+ * progress account in the fields the mode names (or inside {@code <think>} tags before the answer), and the
+ * trace when asked for.
  */
 final class MixtureAnswer {
 

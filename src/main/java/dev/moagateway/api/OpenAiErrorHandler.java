@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Renders every failure that reaches the web layer, from a filter, a handler or the framework, in OpenAI's
- * error shape, or Anthropic's on the Messages endpoints. Runs before Spring Boot's own handler so no HTML page or stack trace is ever written.
+ * error shape, or Anthropic's on the Messages endpoints. Runs before Spring Boot's own handler so no HTML page
+ * or stack trace is ever written.
  */
 public final class OpenAiErrorHandler implements WebExceptionHandler, Ordered {
 

@@ -46,8 +46,9 @@ public final class ChatTranslation {
         }
         messages.addAll(messages(request.messages()));
         Map<String, JsonNode> fields = new LinkedHashMap<>();
-        if (request.stopSequences() != null && request.stopSequences().isArray() && !request.stopSequences().isEmpty()) {
-            fields.put("stop", request.stopSequences());
+        JsonNode stops = request.stopSequences();
+        if (stops != null && stops.isArray() && !stops.isEmpty()) {
+            fields.put("stop", stops);
         }
         if (request.topK() != null) {
             fields.put("top_k", NODES.numberNode(request.topK()));

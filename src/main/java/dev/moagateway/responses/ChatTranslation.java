@@ -108,10 +108,12 @@ public final class ChatTranslation {
     }
 
     private static ChatMessage message(JsonNode item, String param) {
-        String role = item.path("role").asString("");
-        if (role.isEmpty()) {
+        String given = item.path("role").asString("");
+        if (given.isEmpty()) {
             throw new InvalidInput(param + ".role", "Missing required parameter: '" + param + ".role'.");
         }
+        // Instructions as every chat-completions server takes them; some know no developer role.
+        String role = given.equals(ChatMessage.DEVELOPER) ? ChatMessage.SYSTEM : given;
         JsonNode content = item.path("content");
         if (content.isString()) {
             return new ChatMessage(role, content, null);

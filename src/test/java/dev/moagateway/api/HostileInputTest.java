@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * Generated malformed and hostile requests ({@link HostileRequests}) against every endpoint. Whatever comes in,
  * the answer is never a 5xx, never shows a stack trace or a class name, carries an {@code x-request-id}, and
  * every error has OpenAI's shape (Anthropic's on the Messages endpoints); no buffer leaks. Case {@code i} is
- * drawn from {@code new Random(seed + i)} and its name shows that seed: {@code -Dhostile.seed=<it> -Dhostile.cases=1} replays one case alone, and
- * another {@code hostile.seed} explores further.
+ * drawn from {@code new Random(seed + i)} and its name shows that seed:
+ * {@code -Dhostile.seed=<it> -Dhostile.cases=1} replays one case alone, and another {@code hostile.seed}
+ * explores further.
  */
 @TestPropertySource(properties = "moa.cors.allowed-origins=" + HostileRequests.ALLOWED_ORIGIN)
 class HostileInputTest extends GatewayTest {

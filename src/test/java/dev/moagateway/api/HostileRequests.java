@@ -13,11 +13,11 @@ import dev.moagateway.testing.RawHttp.Header;
 /**
  * Malformed and hostile requests, each drawn from a {@link Random} alone, so one seed gives one request:
  * broken JSON, wrong types in every field, deep nesting, huge strings, invalid UTF-8, duplicate keys, numbers
- * out of range, hostile {@code moa} objects, Responses and Messages bodies; every method on every endpoint, CORS preflights, static-looking
- * and traversing paths, malformed percent-encoding in paths and query strings; hostile {@code x-request-id},
- * {@code X-Moa-Trace}, {@code Origin} and {@code Accept} headers. Headers keep to what an HTTP/1.1 parser
- * must accept (no control characters) and request lines to Netty's 4 KB, so every request reaches the
- * gateway rather than Netty's codec.
+ * out of range, hostile {@code moa} objects, Responses and Messages bodies; every method on every endpoint, CORS
+ * preflights, static-looking and traversing paths, malformed percent-encoding in paths and query strings;
+ * hostile {@code x-request-id}, {@code X-Moa-Trace}, {@code Origin} and {@code Accept} headers. Headers keep to
+ * what an HTTP/1.1 parser must accept (no control characters) and request lines to Netty's 4 KB, so every
+ * request reaches the gateway rather than Netty's codec.
  */
 final class HostileRequests {
 

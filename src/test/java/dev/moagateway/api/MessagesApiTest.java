@@ -123,6 +123,44 @@ class MessagesApiTest extends GatewayTest {
     }
 
     @Test
+    void aClaudeCodeShapedRequestIsAnsweredWithNamedEvents() {
+        List<Frame> frames = SseFrames.parse(web().post().uri("/v1/messages?beta=true")
+                .contentType(MediaType.APPLICATION_JSON)
+                .header("anthropic-version", "2023-06-01")
+                .header("anthropic-beta", "claude-code-20250219,oauth-2025-04-20,interleaved-thinking-2025-05-14,"
+                        + "fine-grained-tool-streaming-2025-05-14,context-management-2025-06-27,"
+                        + "prompt-caching-scope-2026-01-05,effort-2025-11-24")
+                .bodyValue("""
+                        {"model": "duo", "max_tokens": 32000, "stream": true,
+                         "thinking": {"type": "adaptive"}, "context_management": {"edits": []},
+                         "output_config": {"effort": "high"}, "metadata": {"user_id": "u-1"},
+                         "system": [{"type": "text", "text": "You are Claude Code."},
+                                    {"type": "text", "text": "Be concise.", "cache_control": {"type": "ephemeral"}},
+                                    {"type": "text", "text": "Env: linux."}],
+                         "tools": [{"name": "Bash", "description": "Runs a command.", "input_schema":
+                                     {"type": "object", "properties": {"command": {"type": "string"}}}},
+                                   {"name": "Later", "description": "Loaded later.", "defer_loading": true,
+                                    "input_schema": {"type": "object"}},
+                                   {"type": "web_search_20250305", "name": "web_search", "max_uses": 5}],
+                         "messages": [{"role": "user", "content": [{"type": "text", "text": "List the files."}]},
+                                      {"role": "system", "content": "Reminder: stay in the repository."}]}""")
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody());
+
+        assertThat(frames).allSatisfy(frame -> assertThat(frame.event()).isNotNull());
+        assertThat(frames.get(frames.size() - 1).event()).isEqualTo("message_stop");
+        JsonNode aggregator = onlyRequestFor("agg");
+        assertThat(aggregator.path("tools")).extracting(tool -> tool.path("function").path("name").asString())
+                .containsExactly("Bash", "Later");
+        assertThat(aggregator.path("messages")).extracting(message -> message.path("role").asString())
+                .containsExactly("system", "user", "system");
+        assertThat(aggregator.path("messages").get(0).path("content").asString())
+                .startsWith("You are Claude Code.\n\nBe concise.\n\nEnv: linux.");
+        for (String dropped : List.of("thinking", "context_management", "output_config", "metadata")) {
+            assertThat(aggregator.has(dropped)).as(dropped).isFalse();
+        }
+    }
+
+    @Test
     void anAggregatorFailingMidStreamEndsTheStreamWithAnErrorEvent() {
         respond("agg", events(List.of(
                 UpstreamBodies.chunk("agg", "{\"role\":\"assistant\",\"content\":\"\"}", null),

@@ -188,6 +188,42 @@ class ResponsesApiTest extends GatewayTest {
     }
 
     @Test
+    void aCodexShapedRequestGetsItsFunctionToolsThroughAndEndsWithResponseCompleted() {
+        List<Frame> frames = post("""
+                {"model": "duo", "stream": true, "store": false, "tool_choice": "auto", "parallel_tool_calls": true,
+                 "reasoning": {"summary": "auto"}, "include": ["reasoning.encrypted_content"],
+                 "prompt_cache_key": "k-1", "client_metadata": {"originator": "codex_cli_rs"},
+                 "input": [
+                   {"type": "message", "role": "developer", "content": [{"type": "input_text", "text": "You are Codex."}]},
+                   {"type": "message", "role": "developer", "content": [{"type": "input_text", "text": "Sandbox: on."}]},
+                   {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "List the files."}]},
+                   {"type": "reasoning", "summary": [], "encrypted_content": "gAAAA"}],
+                 "tools": [
+                   {"type": "function", "name": "shell", "description": "Runs a command.", "strict": false,
+                    "parameters": {"type": "object", "properties": {"command": {"type": "array"}}}},
+                   {"type": "namespace", "name": "mcp", "tools": []},
+                   {"type": "web_search"}]}""");
+
+        assertThat(frames.get(frames.size() - 1).event()).isEqualTo("response.completed");
+        JsonNode aggregator = onlyRequestFor("agg");
+        assertThat(aggregator.path("tools")).hasSize(1);
+        assertThat(aggregator.path("tools").get(0).path("function").path("name").asString()).isEqualTo("shell");
+        assertThat(aggregator.path("parallel_tool_calls").asBoolean()).isTrue();
+        assertThat(aggregator.has("include")).isFalse();
+        assertThat(aggregator.has("prompt_cache_key")).isFalse();
+        assertThat(aggregator.path("messages")).extracting(message -> message.path("role").asString())
+                .containsExactly("system", "system", "user");
+        assertThat(aggregator.path("messages").get(0).path("content").asString()).startsWith("You are Codex.");
+    }
+
+    @Test
+    void anEmptyToolListAsTheAgentsSdkSendsItOffersNoTools() {
+        post("{\"model\": \"duo\", \"stream\": true, \"tools\": [], \"input\": \"Hi\"}");
+
+        assertThat(onlyRequestFor("agg").has("tools")).isFalse();
+    }
+
+    @Test
     void badInputIsA400NamingTheField() {
         assertThat(errorParam("{\"model\": \"duo\"}")).isEqualTo("input");
         assertThat(errorParam("{\"input\": \"Hi\"}")).isEqualTo("model");

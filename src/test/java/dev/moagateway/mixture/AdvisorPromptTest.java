@@ -76,7 +76,8 @@ class AdvisorPromptTest {
 
         assertThat(advisory.extra()).isEmpty();
         assertThat(advisory.messages().get(0).text()).isEqualTo(AdvisorPrompt.TOOLS_INSTRUCTION
-                + " This turn must call f.\n<tools>\n- f: Does f. Parameters (JSON schema): {\"type\":\"object\"}\n</tools>");
+                + " This turn must call f.\n<tools>\n- f: Does f. Parameters (JSON schema): {\"type\":\"object\"}"
+                + "\n</tools>");
     }
 
     @Test
