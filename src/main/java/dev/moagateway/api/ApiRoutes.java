@@ -9,7 +9,6 @@ import dev.moagateway.mixture.MixtureRunner;
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ErrorDetail;
 import dev.moagateway.responses.ResponseStore;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.HandlerFunction;

@@ -11,7 +11,6 @@ import dev.moagateway.openai.ChatCompletionChunk;
 import dev.moagateway.openai.ChunkChoice;
 import dev.moagateway.openai.ToolCall;
 import dev.moagateway.openai.Usage;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;

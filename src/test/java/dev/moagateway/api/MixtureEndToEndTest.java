@@ -40,6 +40,24 @@ class MixtureEndToEndTest extends GatewayTest {
     }
 
     @Test
+    void nAboveOneAsksTheAggregatorForThatManyAnswersFromOneSetOfDrafts() {
+        duoUpstreams();
+        respond("agg", events(List.of(
+                UpstreamBodies.chunk("agg", "{\"role\":\"assistant\",\"content\":\"Wet.\"}", null),
+                "{\"id\":\"up\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"agg\",\"choices\":"
+                        + "[{\"index\":1,\"delta\":{\"role\":\"assistant\",\"content\":\"H2O.\"},"
+                        + "\"finish_reason\":null}]}",
+                UpstreamBodies.chunk("agg", "{}", "\"stop\""), UpstreamBodies.usageChunk("agg", 100, 4))));
+
+        ChatCompletion completion = sdk().chat().completions().create(ask("duo", "What is water?").n(2).build());
+
+        assertThat(completion.choices()).extracting(choice -> choice.message().content().orElse(""))
+                .containsExactly("Wet.", "H2O.");
+        assertThat(onlyRequestFor("agg").path("n").asInt()).isEqualTo(2);
+        assertThat(onlyRequestFor("p1").has("n")).isFalse();
+    }
+
+    @Test
     void aggregatorReceivesEverySurvivingProposalInItsSystemMessageAndNothingOfTheFailedOne() {
         duoUpstreams();
 
