@@ -37,6 +37,7 @@ final class AnswerFeed {
     private final StringBuilder text = new StringBuilder();
     private final ToolCallFragments calls = new ToolCallFragments();
     private Usage usage;
+    private String finishReason;
 
     AnswerFeed(Routing routing, MixtureRunner runner, JsonMapper json, AnswerWriter writer) {
         this.routing = routing;
@@ -66,7 +67,7 @@ final class AnswerFeed {
             ProgressAccount account = progress == Progress.NONE ? null : new ProgressAccount();
             frames = runner.run(mixture, streamed, scope).map(event -> writer.started() + event(event, account, scope));
         }
-        return frames.concatWith(Mono.fromSupplier(() -> writer.started() + writer.completed(usage)))
+        return frames.concatWith(Mono.fromSupplier(() -> writer.started() + writer.completed(finishReason, usage)))
                 .filter(written -> !written.isEmpty());
     }
 
@@ -87,19 +88,32 @@ final class AnswerFeed {
         return account == null ? "" : writer.reasoning(account.next(event));
     }
 
+    /** The first choice's reasoning, text and tool calls, told to the writer in that order. */
     private String chunk(ChatCompletionChunk chunk) {
         StringBuilder frames = new StringBuilder();
         for (ChunkChoice choice : chunk.choices()) {
-            if (choice.delta() != null && (choice.index() == null || choice.index() == 0)) {
-                String thought = ReasoningFields.text(choice.delta().extra());
+            if (choice.index() != null && choice.index() != 0) {
+                continue;
+            }
+            ChatMessage delta = choice.delta();
+            if (delta != null) {
+                String thought = ReasoningFields.text(delta.extra());
                 if (thought != null) {
                     frames.append(writer.reasoning(thought));
                 }
-                text.append(choice.delta().text());
-                calls.add(choice.delta().toolCalls());
+                String more = delta.text();
+                text.append(more);
+                frames.append(writer.text(more));
+                if (delta.toolCalls() != null) {
+                    calls.add(delta.toolCalls());
+                    delta.toolCalls().forEach(fragment -> frames.append(writer.toolCall(fragment)));
+                }
+            }
+            if (choice.finishReason() != null) {
+                finishReason = choice.finishReason();
             }
         }
-        return frames.append(writer.chunk(chunk)).toString();
+        return frames.toString();
     }
 
     private ChatCompletionChunk decode(String data, String model) {

@@ -6,8 +6,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.moagateway.openai.AnswerWriter;
-import dev.moagateway.openai.ChatCompletionChunk;
-import dev.moagateway.openai.ChunkChoice;
 import dev.moagateway.openai.ToolCall;
 import dev.moagateway.openai.Usage;
 import tools.jackson.core.JacksonException;
@@ -22,8 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  * block (a {@code thinking} block with the run's account and the model's own reasoning, {@code text}, a
  * {@code tool_use} per tool call) started, filled by deltas ({@code thinking_delta}, {@code text_delta},
  * {@code input_json_delta}) and stopped in turn; {@code message_delta} with the stop reason and usage;
- * {@code message_stop}. Each method returns the events it wrote, framed, or nothing when not streaming. One per
- * answer; its calls come one at a time.
+ * {@code message_stop}. {@link #started()} comes first. Each method returns the events it wrote, framed, or
+ * nothing when not streaming. One per answer; its calls come one at a time.
  */
 public final class MessageWriter implements AnswerWriter {
 
@@ -39,7 +37,6 @@ public final class MessageWriter implements AnswerWriter {
     private final Map<Integer, Block> calls = new TreeMap<>();
     private boolean started;
     private boolean answering;
-    private String finishReason;
 
     public MessageWriter(JsonMapper json, String model, boolean streaming) {
         this.json = json;
@@ -66,7 +63,6 @@ public final class MessageWriter implements AnswerWriter {
     /** Reasoning text, a thinking block before the answer; what comes once the answer has begun is not shown. */
     @Override
     public String reasoning(String text) {
-        start();
         if (!text.isEmpty() && !answering) {
             if (thinking == null) {
                 thinking = open(NODES.objectNode().put("type", "thinking").put("thinking", "").put("signature", ""));
@@ -77,30 +73,9 @@ public final class MessageWriter implements AnswerWriter {
         return flush();
     }
 
-    /** A chunk of the answer: its text and tool-call fragments; its finish reason is the stop reason. */
-    @Override
-    public String chunk(ChatCompletionChunk chunk) {
-        start();
-        for (ChunkChoice choice : chunk.choices()) {
-            if (choice.index() != null && choice.index() != 0) {
-                continue;
-            }
-            if (choice.delta() != null) {
-                text(choice.delta().text());
-                if (choice.delta().toolCalls() != null) {
-                    choice.delta().toolCalls().forEach(this::call);
-                }
-            }
-            if (choice.finishReason() != null) {
-                finishReason = choice.finishReason();
-            }
-        }
-        return flush();
-    }
-
     /** The answer has ended: the last block stopped, the stop reason and usage, {@code message_stop}. */
     @Override
-    public String completed(Usage usage) {
+    public String completed(String finishReason, Usage usage) {
         start();
         close();
         String reason = switch (finishReason == null ? "stop" : finishReason) {
@@ -136,9 +111,10 @@ public final class MessageWriter implements AnswerWriter {
         }
     }
 
-    private void text(String text) {
+    @Override
+    public String text(String text) {
         if (text.isEmpty()) {
-            return;
+            return flush();
         }
         answering = true;
         if (open == null || !open.item.path("type").asString().equals("text")) {
@@ -146,9 +122,11 @@ public final class MessageWriter implements AnswerWriter {
         }
         open.text.append(text);
         delta(open, NODES.objectNode().put("type", "text_delta").put("text", text));
+        return flush();
     }
 
-    private void call(ToolCall fragment) {
+    @Override
+    public String toolCall(ToolCall fragment) {
         answering = true;
         int index = fragment.index() == null ? calls.size() : fragment.index();
         Block call = calls.get(index);
@@ -163,6 +141,7 @@ public final class MessageWriter implements AnswerWriter {
             call.text.append(fragment.arguments());
             delta(call, NODES.objectNode().put("type", "input_json_delta").put("partial_json", fragment.arguments()));
         }
+        return flush();
     }
 
     /** Starts a block, stopping the one before: blocks are written one after another. */

@@ -7,8 +7,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.moagateway.openai.AnswerWriter;
-import dev.moagateway.openai.ChatCompletionChunk;
-import dev.moagateway.openai.ChunkChoice;
 import dev.moagateway.openai.ToolCall;
 import dev.moagateway.openai.Usage;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,8 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  * account and the model's own reasoning, a {@code message} of {@code output_text}, a {@code function_call} per
  * tool call), added, filled by deltas and done in turn; last, one terminal event: {@code response.completed},
  * {@code response.incomplete} (the answer hit its length) or {@code response.failed}. Every event has the next
- * {@code sequence_number}. Each method returns the events it wrote, framed, or nothing when not streaming. One per
- * answer; its calls come one at a time.
+ * {@code sequence_number}. {@link #started()} comes first. Each method returns the events it wrote, framed, or
+ * nothing when not streaming. One per answer; its calls come one at a time.
  */
 public final class ResponseWriter implements AnswerWriter {
 
@@ -41,7 +39,6 @@ public final class ResponseWriter implements AnswerWriter {
     private final Map<Integer, Item> calls = new TreeMap<>();
     private boolean started;
     private boolean answering;
-    private String finishReason;
 
     public ResponseWriter(JsonMapper json, ResponsesRequest request, boolean streaming) {
         this.json = json;
@@ -91,29 +88,9 @@ public final class ResponseWriter implements AnswerWriter {
         return flush();
     }
 
-    /** A chunk of the answer: its text and tool-call fragments; its finish reason decides the final status. */
-    @Override
-    public String chunk(ChatCompletionChunk chunk) {
-        for (ChunkChoice choice : chunk.choices()) {
-            if (choice.index() != null && choice.index() != 0) {
-                continue;
-            }
-            if (choice.delta() != null) {
-                text(choice.delta().text());
-                if (choice.delta().toolCalls() != null) {
-                    choice.delta().toolCalls().forEach(this::call);
-                }
-            }
-            if (choice.finishReason() != null) {
-                finishReason = choice.finishReason();
-            }
-        }
-        return flush();
-    }
-
     /** The answer has ended: every item done, then {@code response.completed}, or incomplete at its length. */
     @Override
-    public String completed(Usage usage) {
+    public String completed(String finishReason, Usage usage) {
         closeAll("completed");
         boolean cut = "length".equals(finishReason) || "content_filter".equals(finishReason);
         response.put("status", cut ? "incomplete" : "completed");
@@ -136,9 +113,10 @@ public final class ResponseWriter implements AnswerWriter {
         return flush();
     }
 
-    private void text(String text) {
+    @Override
+    public String text(String text) {
         if (text.isEmpty()) {
-            return;
+            return flush();
         }
         answer();
         if (message == null) {
@@ -149,9 +127,11 @@ public final class ResponseWriter implements AnswerWriter {
         message.text.append(text);
         emit(part("response.output_text.delta", message, "content_index").put("delta", text)
                 .set("logprobs", NODES.arrayNode()));
+        return flush();
     }
 
-    private void call(ToolCall fragment) {
+    @Override
+    public String toolCall(ToolCall fragment) {
         answer();
         closeMessage("completed");
         int index = fragment.index() == null ? calls.size() : fragment.index();
@@ -169,6 +149,7 @@ public final class ResponseWriter implements AnswerWriter {
             emit(event("response.function_call_arguments.delta").put("item_id", call.id())
                     .put("output_index", call.index).put("delta", arguments));
         }
+        return flush();
     }
 
     /** The answer begins: the reasoning before it is done. */
