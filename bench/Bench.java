@@ -41,6 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  * progress URL MODEL REQUESTS                               what a mixture stream's progress shows, and when
  * strategies URL REQUESTS MODEL...                          mixture streams' first answer token and end, each
  *                                                            against the first model's
+ * stream-cost PID CLOCK_TICKS LABEL URL MODEL STREAMS CONCURRENCY
+ *                                                            the process's CPU time per stream and per chunk
+ * open-streams PID LABEL URL MODEL COUNT                     the process's memory with COUNT streams open
  * </pre>
  */
 public class Bench {
@@ -65,6 +68,10 @@ public class Bench {
             case "progress" -> progress(args[1], args[2], Integer.parseInt(args[3]));
             case "strategies" -> strategies(args[1], Integer.parseInt(args[2]),
                     List.of(Arrays.copyOfRange(args, 3, args.length)));
+            case "stream-cost" -> streamCost(Long.parseLong(args[1]), Integer.parseInt(args[2]), args[3], args[4],
+                    args[5], Integer.parseInt(args[6]), Integer.parseInt(args[7]));
+            case "open-streams" -> openStreams(Long.parseLong(args[1]), args[2], args[3], args[4],
+                    Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -369,6 +376,59 @@ public class Bench {
                     (double) whole.get(model).percentile(50) / whole.get(baseline).percentile(50),
                     ok.stream().map(answer -> answer.tokens).distinct().sorted().map(String::valueOf).toList());
         });
+    }
+
+    /**
+     * What streams cost the process PID: STREAMS streams of MODEL from URL, CONCURRENCY at a time, and the
+     * process's CPU time (user + system) over them, per stream and per chunk of content.
+     */
+    static void streamCost(long pid, int clockTicks, String label, String url, String model, int streams,
+            int concurrency) {
+        String body = "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"Hi\"}]}";
+        long before = cpuTicks(pid);
+        List<AnswerResult> results = Flux.range(0, streams)
+                .flatMap(i -> streamed(url, body, AnswerResult::new), concurrency).collectList().block();
+        long ticks = cpuTicks(pid) - before;
+        List<AnswerResult> ok = results.stream().filter(AnswerResult::ok).toList();
+        long chunks = ok.stream().mapToLong(result -> result.tokens).sum();
+        double micros = ticks * 1e6 / clockTicks;
+        System.out.printf("  %-26s c=%-3d %5d streams, %d failed, %5.1f chunks each: CPU %6.0f µs a stream, %5.2f µs "
+                + "a chunk%n", label, concurrency, streams, streams - ok.size(), (double) chunks / Math.max(1, ok.size()),
+                micros / Math.max(1, ok.size()), micros / Math.max(1, chunks));
+    }
+
+    /** COUNT streams of MODEL from URL open at once: the process PID's resident memory at its peak, and after. */
+    static void openStreams(long pid, String label, String url, String model, int count) {
+        String body = "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"Hi\"}]}";
+        long idle = rssKb(pid);
+        AtomicLong peak = new AtomicLong();
+        Disposable sampler = Flux.interval(Duration.ofMillis(50))
+                .subscribe(tick -> peak.accumulateAndGet(rssKb(pid), Math::max));
+        List<AnswerResult> results;
+        try {
+            results = Flux.range(0, count).flatMap(i -> streamed(url, body, AnswerResult::new), count).collectList()
+                    .block();
+        }
+        finally {
+            sampler.dispose();
+        }
+        long failed = results.stream().filter(result -> !result.ok()).count();
+        System.out.printf("  %-26s %5d streams open at once, %d failed: RSS %d MB before, %d MB at the peak%n", label,
+                count, failed, idle / 1024, peak.get() / 1024);
+    }
+
+    /** The process's CPU time so far, user and system, in clock ticks. */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+        catch (IOException ex) {
+            return 0;
+        }
     }
 
     private static String progressBody(String model, String moa) {

@@ -9,15 +9,15 @@
 # line a request, the fourth the same with every trace sampled. Each is scraped every 5 s, as Prometheus would.
 # Targets take turns round by round. Installs nginx and wrk from Debian's packages if they are missing.
 # The JVM compiles its hot paths while it runs, so every target gets WARMUP_SECONDS of load before anything is timed.
-# Usage: bench/run.sh [telemetry | strategies]   (that section alone, without nginx)
+# Usage: bench/run.sh [telemetry | strategies | stream-cost]   (that section alone, without nginx)
 #   ROUNDS=5 RUN_SECONDS=10 WARMUP_SECONDS=60 STREAM_LEVELS=500,1000,2000,4000 STRATEGY_REQUESTS=20 change the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 section=${1:-all}
 case $section in
-    all | telemetry | strategies) ;;
-    *) echo "usage: bench/run.sh [telemetry | strategies]" >&2; exit 2 ;;
+    all | telemetry | strategies | stream-cost) ;;
+    *) echo "usage: bench/run.sh [telemetry | strategies | stream-cost]" >&2; exit 2 ;;
 esac
 ROUNDS=${ROUNDS:-5}
 WARMUP_SECONDS=${WARMUP_SECONDS:-60}
@@ -70,6 +70,7 @@ rss() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
 cpu_ticks() { for pid in "$@"; do awk '{ print $14 + $15 }' "/proc/$pid/stat"; done | awk '{ s += $1 } END { print s + 0 }'; }
 
 java -cp "$classpath" bench/FakeUpstream.java "$FAKE_PORT" 20 10 > "$work/fake.log" 2>&1 &
+fake=$!
 await "http://127.0.0.1:$FAKE_PORT/v1/traces"
 declare -A url=([direct]="http://127.0.0.1:$FAKE_PORT")
 
@@ -89,6 +90,40 @@ strategies() {
     echo "a layer with a slow proposer (100, 150, 3000 ms), waited for, and passed 200 ms after two answered:"
     bench strategies "$1" "$STRATEGY_REQUESTS" slow-wait slow-grace
 }
+
+# What streams cost the gateway at $2 (its pid $1): CPU per streamed request of 32 chunks at 64 at a time, direct
+# (the fake's CPU) and through the gateway, passthrough and mixture; resident memory with 1000 streams open.
+stream_cost() {
+    local ticks
+    ticks=$(getconf CLK_TCK)
+    echo "what a stream costs, CPU time of the process serving it (32 chunks 1 ms apart; the mixture's three calls" \
+        "stream 32 chunks each):"
+    for round in 1 2; do
+        bench stream-cost "$fake" "$ticks" "direct, the fake's CPU" "http://127.0.0.1:$FAKE_PORT" "mock/n=32,p=1" \
+            4000 64
+        bench stream-cost "$1" "$ticks" "gateway passthrough" "$2" "mock/n=32,p=1" 4000 64
+        bench stream-cost "$1" "$ticks" "gateway mixture" "$2" cost-mixture 2000 64
+    done
+    echo "the gateway's memory with 1000 streams open (20 chunks 100 ms apart):"
+    bench open-streams "$1" "passthrough" "$2" "mock/n=20,p=100" 1000
+    bench open-streams "$1" "mixture" "$2" open-mixture 1000
+}
+
+if [ "$section" = stream-cost ]; then
+    start_gateway "$GATEWAY_PORT" "$work/gateway.log"
+    await "http://127.0.0.1:$GATEWAY_PORT/actuator/health"
+    echo "warming up: ${WARMUP_SECONDS} s of load, then streams"
+    wrk -t2 -c64 -d"${WARMUP_SECONDS}s" -s bench/post.lua "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions" \
+        > /dev/null
+    bench stream-cost "$started" "$(getconf CLK_TCK)" warm-up "http://127.0.0.1:$GATEWAY_PORT" "mock/n=32,p=1" 8000 64 \
+        > /dev/null
+    bench stream-cost "$started" "$(getconf CLK_TCK)" warm-up "http://127.0.0.1:$GATEWAY_PORT" cost-mixture 4000 64 \
+        > /dev/null
+    echo
+    stream_cost "$started" "http://127.0.0.1:$GATEWAY_PORT"
+    echo "errors logged by the gateway: $(grep -c ' ERROR ' "$work/gateway.log" || true)"
+    exit 0
+fi
 
 if [ "$section" = strategies ]; then
     start_gateway "$GATEWAY_PORT" "$work/gateway.log"
@@ -164,6 +199,9 @@ if [ "$section" = all ]; then
     echo
 
     strategies "${url[gateway]}"
+    echo
+
+    stream_cost "$gateway" "${url[gateway]}"
     echo
 
     bench concurrent "$gateway" 20 100 "$STREAM_LEVELS" direct="${url[direct]}" nginx="${url[nginx]}" \
