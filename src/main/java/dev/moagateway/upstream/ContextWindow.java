@@ -2,6 +2,7 @@ package dev.moagateway.upstream;
 
 import dev.moagateway.openai.ChatCompletionRequest;
 import dev.moagateway.openai.ChatMessage;
+import dev.moagateway.openai.ToolCall;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,7 +39,7 @@ public record ContextWindow(int tokens, TokenCounter counter) {
         return measure(request, false) <= promptRoom(request);
     }
 
-    /** {@code request}'s prompt, counted: its messages, their images and the tools it offers. */
+    /** {@code request}'s prompt, counted: its messages, their images and tool calls, and the tools it offers. */
     public int promptTokens(ChatCompletionRequest request) {
         return measure(request, true);
     }
@@ -49,6 +50,11 @@ public record ContextWindow(int tokens, TokenCounter counter) {
             total += PER_MESSAGE + tokens(message.text(), counted) + images(message.content()) * PER_IMAGE;
             for (JsonNode field : message.extra().values()) {
                 total += tokens(field.isString() ? field.stringValue() : field.toString(), counted);
+            }
+            if (message.toolCalls() != null) {
+                for (ToolCall call : message.toolCalls()) {
+                    total += tokens(call.name() + call.arguments(), counted);
+                }
             }
         }
         JsonNode tools = request.extra().get("tools");
