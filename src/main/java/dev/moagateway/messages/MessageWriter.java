@@ -1,11 +1,10 @@
 package dev.moagateway.messages;
 
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import dev.moagateway.openai.AnswerWriter;
+import dev.moagateway.openai.EventFrames;
 import dev.moagateway.openai.ToolCall;
 import dev.moagateway.openai.Usage;
 import tools.jackson.core.JacksonException;
@@ -28,10 +27,9 @@ public final class MessageWriter implements AnswerWriter {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final JsonMapper json;
-    private final boolean streaming;
+    private final EventFrames frames;
     private final ObjectNode message;
     private final ArrayNode content;
-    private final StringBuilder out = new StringBuilder();
     private Block open;
     private Block thinking;
     private final Map<Integer, Block> calls = new TreeMap<>();
@@ -40,8 +38,9 @@ public final class MessageWriter implements AnswerWriter {
 
     public MessageWriter(JsonMapper json, String model, boolean streaming) {
         this.json = json;
-        this.streaming = streaming;
-        this.message = NODES.objectNode().put("id", newId()).put("type", "message").put("role", "assistant")
+        this.frames = new EventFrames(json, streaming);
+        this.message = NODES.objectNode().put("id", EventFrames.newId("msg_")).put("type", "message")
+                .put("role", "assistant")
                 .put("model", model);
         this.content = message.putArray("content");
         message.putNull("stop_reason");
@@ -57,7 +56,7 @@ public final class MessageWriter implements AnswerWriter {
     @Override
     public String started() {
         start();
-        return flush();
+        return frames.take();
     }
 
     /** Reasoning text, a thinking block before the answer; what comes once the answer has begun is not shown. */
@@ -70,7 +69,7 @@ public final class MessageWriter implements AnswerWriter {
             thinking.text.append(text);
             delta(thinking, NODES.objectNode().put("type", "thinking_delta").put("thinking", text));
         }
-        return flush();
+        return frames.take();
     }
 
     /** The answer has ended: the last block stopped, the stop reason and usage, {@code message_stop}. */
@@ -89,17 +88,17 @@ public final class MessageWriter implements AnswerWriter {
         ObjectNode delta = event("message_delta");
         delta.putObject("delta").put("stop_reason", reason).putNull("stop_sequence");
         delta.set("usage", counted);
-        emit(delta);
-        emit(event("message_stop"));
-        return flush();
+        frames.add(delta);
+        frames.add(event("message_stop"));
+        return frames.take();
     }
 
     /** The stream's end when the answer failed: the open block stopped, then Anthropic's {@code error} event. */
     public String failed(ObjectNode error) {
         start();
         close();
-        emit(error);
-        return flush();
+        frames.add(error);
+        return frames.take();
     }
 
     private void start() {
@@ -107,14 +106,14 @@ public final class MessageWriter implements AnswerWriter {
             started = true;
             ObjectNode start = event("message_start");
             start.set("message", message.deepCopy());
-            emit(start);
+            frames.add(start);
         }
     }
 
     @Override
     public String text(String text) {
         if (text.isEmpty()) {
-            return flush();
+            return frames.take();
         }
         answering = true;
         if (open == null || !open.item.path("type").asString().equals("text")) {
@@ -122,7 +121,7 @@ public final class MessageWriter implements AnswerWriter {
         }
         open.text.append(text);
         delta(open, NODES.objectNode().put("type", "text_delta").put("text", text));
-        return flush();
+        return frames.take();
     }
 
     @Override
@@ -131,7 +130,7 @@ public final class MessageWriter implements AnswerWriter {
         int index = fragment.index() == null ? calls.size() : fragment.index();
         Block call = calls.get(index);
         if (call == null) {
-            String id = fragment.id() == null ? "toolu_" + newId().substring(4) : fragment.id();
+            String id = fragment.id() == null ? EventFrames.newId("toolu_") : fragment.id();
             ObjectNode block = NODES.objectNode().put("type", "tool_use").put("id", id).put("name", fragment.name());
             block.putObject("input");
             call = open(block);
@@ -141,7 +140,7 @@ public final class MessageWriter implements AnswerWriter {
             call.text.append(fragment.arguments());
             delta(call, NODES.objectNode().put("type", "input_json_delta").put("partial_json", fragment.arguments()));
         }
-        return flush();
+        return frames.take();
     }
 
     /** Starts a block, stopping the one before: blocks are written one after another. */
@@ -151,7 +150,7 @@ public final class MessageWriter implements AnswerWriter {
         content.add(block);
         ObjectNode start = event("content_block_start").put("index", opened.index);
         start.set("content_block", block.deepCopy());
-        emit(start);
+        frames.add(start);
         open = opened;
         return opened;
     }
@@ -165,7 +164,7 @@ public final class MessageWriter implements AnswerWriter {
             case "thinking" -> open.item.put("thinking", open.text.toString());
             default -> open.item.set("input", input(open.text.toString()));
         }
-        emit(event("content_block_stop").put("index", open.index));
+        frames.add(event("content_block_stop").put("index", open.index));
         open = null;
     }
 
@@ -186,25 +185,13 @@ public final class MessageWriter implements AnswerWriter {
     private void delta(Block block, ObjectNode delta) {
         ObjectNode event = event("content_block_delta").put("index", block.index);
         event.set("delta", delta);
-        emit(event);
+        frames.add(event);
     }
 
     private static ObjectNode event(String type) {
         return NODES.objectNode().put("type", type);
     }
 
-    private void emit(ObjectNode event) {
-        if (streaming) {
-            out.append("event: ").append(event.path("type").asString()).append("\ndata: ")
-                    .append(json.writeValueAsString(event)).append("\n\n");
-        }
-    }
-
-    private String flush() {
-        String frames = out.toString();
-        out.setLength(0);
-        return frames;
-    }
 
     static ObjectNode usage(Usage usage) {
         return NODES.objectNode()
@@ -214,10 +201,6 @@ public final class MessageWriter implements AnswerWriter {
                 .put("output_tokens", usage.completionTokens() == null ? 0 : usage.completionTokens());
     }
 
-    private static String newId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return "msg_" + HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong());
-    }
 
     /** A content block being written: its node, its index, and its text so far. */
     private static final class Block {

@@ -1,12 +1,11 @@
 package dev.moagateway.responses;
 
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import dev.moagateway.openai.AnswerWriter;
+import dev.moagateway.openai.EventFrames;
 import dev.moagateway.openai.ToolCall;
 import dev.moagateway.openai.Usage;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,11 +26,9 @@ public final class ResponseWriter implements AnswerWriter {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final JsonMapper json;
-    private final boolean streaming;
+    private final EventFrames frames;
     private final ObjectNode response;
     private final ArrayNode output;
-    private final StringBuilder out = new StringBuilder();
     private int sequence;
     private Item reasoning;
     private Item message;
@@ -41,9 +38,8 @@ public final class ResponseWriter implements AnswerWriter {
     private boolean answering;
 
     public ResponseWriter(JsonMapper json, ResponsesRequest request, boolean streaming) {
-        this.json = json;
-        this.streaming = streaming;
-        this.response = ResponseObject.of(request, newId("resp_"), Instant.now().getEpochSecond());
+        this.frames = new EventFrames(json, streaming);
+        this.response = ResponseObject.of(request, EventFrames.newId("resp_"), Instant.now().getEpochSecond());
         this.output = response.putArray("output");
     }
 
@@ -60,7 +56,7 @@ public final class ResponseWriter implements AnswerWriter {
     @Override
     public String started() {
         start();
-        return flush();
+        return frames.take();
     }
 
     private void start() {
@@ -75,17 +71,17 @@ public final class ResponseWriter implements AnswerWriter {
     @Override
     public String reasoning(String text) {
         if (text.isEmpty() || answering) {
-            return flush();
+            return frames.take();
         }
         if (reasoning == null) {
-            reasoning = add(NODES.objectNode().put("id", newId("rs_")).put("type", "reasoning")
+            reasoning = add(NODES.objectNode().put("id", EventFrames.newId("rs_")).put("type", "reasoning")
                     .set("summary", NODES.arrayNode()));
             emit(part("response.reasoning_summary_part.added", reasoning, "summary_index")
                     .set("part", summary("")));
         }
         reasoning.text.append(text);
         emit(part("response.reasoning_summary_text.delta", reasoning, "summary_index").put("delta", text));
-        return flush();
+        return frames.take();
     }
 
     /** The answer has ended: every item done, then {@code response.completed}, or incomplete at its length. */
@@ -100,7 +96,7 @@ public final class ResponseWriter implements AnswerWriter {
         }
         response.set("usage", usage(usage == null ? Usage.ZERO : usage));
         emit(event(cut ? "response.incomplete" : "response.completed").set("response", response.deepCopy()));
-        return flush();
+        return frames.take();
     }
 
     /** The answer failed: what was written stays, marked incomplete, and {@code response.failed} ends the stream. */
@@ -110,24 +106,24 @@ public final class ResponseWriter implements AnswerWriter {
         response.put("status", "failed");
         response.putObject("error").put("code", code).put("message", message);
         emit(event("response.failed").set("response", response.deepCopy()));
-        return flush();
+        return frames.take();
     }
 
     @Override
     public String text(String text) {
         if (text.isEmpty()) {
-            return flush();
+            return frames.take();
         }
         answer();
         if (message == null) {
-            message = add(NODES.objectNode().put("id", newId("msg_")).put("type", "message")
+            message = add(NODES.objectNode().put("id", EventFrames.newId("msg_")).put("type", "message")
                     .put("status", "in_progress").put("role", "assistant").set("content", NODES.arrayNode()));
             emit(part("response.content_part.added", message, "content_index").set("part", outputText("")));
         }
         message.text.append(text);
         emit(part("response.output_text.delta", message, "content_index").put("delta", text)
                 .set("logprobs", NODES.arrayNode()));
-        return flush();
+        return frames.take();
     }
 
     @Override
@@ -137,8 +133,8 @@ public final class ResponseWriter implements AnswerWriter {
         int index = fragment.index() == null ? calls.size() : fragment.index();
         Item call = calls.get(index);
         if (call == null) {
-            String callId = fragment.id() == null ? newId("call_") : fragment.id();
-            call = add(NODES.objectNode().put("id", newId("fc_")).put("type", "function_call")
+            String callId = fragment.id() == null ? EventFrames.newId("call_") : fragment.id();
+            call = add(NODES.objectNode().put("id", EventFrames.newId("fc_")).put("type", "function_call")
                     .put("status", "in_progress").put("call_id", callId).put("name", fragment.name())
                     .put("arguments", ""));
             calls.put(index, call);
@@ -149,7 +145,7 @@ public final class ResponseWriter implements AnswerWriter {
             emit(event("response.function_call_arguments.delta").put("item_id", call.id())
                     .put("output_index", call.index).put("delta", arguments));
         }
-        return flush();
+        return frames.take();
     }
 
     /** The answer begins: the reasoning before it is done. */
@@ -217,18 +213,7 @@ public final class ResponseWriter implements AnswerWriter {
     }
 
     private void emit(ObjectNode event) {
-        event.put("sequence_number", sequence++);
-        if (streaming) {
-            out.append("event: ").append(event.path("type").asString()).append("\ndata: ")
-                    .append(json.writeValueAsString(event)).append("\n\n");
-        }
-    }
-
-    /** The events written since the last call, framed. */
-    private String flush() {
-        String frames = out.toString();
-        out.setLength(0);
-        return frames;
+        frames.add(event.put("sequence_number", sequence++));
     }
 
     private static ObjectNode outputText(String text) {
@@ -254,10 +239,6 @@ public final class ResponseWriter implements AnswerWriter {
         return node;
     }
 
-    static String newId(String prefix) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return prefix + HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextLong());
-    }
 
     /** An output item being written: its node, its place in the output, and its text so far. */
     private static final class Item {
