@@ -5,22 +5,27 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.NoSuchElementException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.moagateway.openai.ChatCompletionRequest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import tools.jackson.core.JacksonException;
@@ -52,7 +57,8 @@ public final class HttpUpstream implements Upstream {
     private HttpUpstream(String name, HttpClient client, ProviderSettings settings, JsonMapper json) {
         this.name = name;
         this.completions = client.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON));
-        this.streams = client.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.TEXT_EVENT_STREAM));
+        this.streams = client.headers(headers -> headers.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.TEXT_EVENT_STREAM))
+                .responseTimeout(settings.timeouts().firstByte());
         this.timeouts = settings.timeouts();
         this.json = json;
         this.apiKey = settings.apiKey();
@@ -117,15 +123,16 @@ public final class HttpUpstream implements Upstream {
         String source = source(request);
         return Flux.defer(() -> {
             AtomicBoolean received = new AtomicBoolean();
-            long deadline = System.nanoTime() + timeouts.total().toNanos();
             Flux<String> attempt = post(request, true, observer)
-                    .response((response, body) -> isSuccess(response)
-                            ? chunks(source, body, observer)
-                            : rejection(source, response, body).flatMapMany(Flux::error))
+                    .responseConnection((response, connection) -> isSuccess(response)
+                            ? chunks(source, connection, received, observer)
+                            : rejection(source, response, connection.inbound().receive()).flatMapMany(Flux::error))
+                    .onErrorMap(ReadTimeoutException.class, timeout -> received.get()
+                            ? UpstreamException.timeout(source, "next chunk", timeouts.idle())
+                            : UpstreamException.timeout(source, "first chunk", timeouts.firstByte()))
                     .onErrorMap(failure -> !(failure instanceof UpstreamException),
-                            failure -> classify(source, failure))
-                    .transform(chunks -> withStreamTimeouts(source, chunks, received, deadline));
-            return RetryPolicy.retrying(attempt.doOnNext(chunk -> received.set(true)), received::get, observer);
+                            failure -> classify(source, failure));
+            return withinDeadline(source, RetryPolicy.retrying(attempt, received::get, observer));
         });
     }
 
@@ -134,12 +141,13 @@ public final class HttpUpstream implements Upstream {
      * error. The body is read to its end rather than cancelled at {@code [DONE]}, so the connection goes back
      * to the pool.
      */
-    private Flux<String> chunks(String source, ByteBufFlux body, CallObserver observer) {
+    private Flux<String> chunks(String source, Connection connection, AtomicBoolean received,
+            CallObserver observer) {
         AtomicBoolean done = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();
         ServerSentEvents events = new ServerSentEvents(MAX_BODY_BYTES);
         // Each buffer is read as it comes: Reactor Netty releases it right after, so it must never wait in a queue.
-        return body.map(events::read)
+        return connection.inbound().receive().map(events::read)
                 .concatMapIterable(data -> data)
                 .concatWith(Flux.defer(() -> Flux.fromIterable(events.finish())))
                 .filter(data -> !done.get())
@@ -162,6 +170,9 @@ public final class HttpUpstream implements Upstream {
                         return;
                     }
                     finished.compareAndSet(false, scan.finishes());
+                    if (!received.getAndSet(true)) {
+                        waitIdleFromNowOn(connection);
+                    }
                     observe(scan, observer);
                     sink.next(data);
                 })
@@ -190,38 +201,36 @@ public final class HttpUpstream implements Upstream {
     }
 
     /**
-     * One attempt's first byte, then idle gaps, each capped by what is left of the whole call's deadline, which
-     * retries share. Which wait ran out is told by whether a chunk had arrived and whether the deadline passed.
-     * A chunk only notes the time it came; one timer at a time watches, set again for what is left of the wait
-     * when it goes off, rather than a timer set and cancelled for every chunk.
+     * Reactor Netty's read timeout, which it sets when the request has been sent, waits for the first byte; once
+     * a chunk came, it waits for the next one. Replacing it cannot bring it back on a connection whose response
+     * ended meanwhile and that went back to the pool: Netty refuses to replace a handler that is gone.
      */
-    private Flux<String> withStreamTimeouts(String source, Flux<String> chunks, AtomicBoolean received,
-            long deadline) {
-        return Flux.defer(() -> {
-            AtomicLong lastArrival = new AtomicLong(System.nanoTime());
-            Sinks.One<Boolean> ended = Sinks.one();
-            Flux<String> noted = chunks.doOnNext(chunk -> lastArrival.set(System.nanoTime()))
-                    .doFinally(signal -> ended.tryEmitValue(true));
-            Flux<String> watch = Mono.defer(() -> {
-                        Duration wait = received.get() ? timeouts.idle() : timeouts.firstByte();
-                        long due = lastArrival.get() + wait.toNanos();
-                        long left = (due - deadline < 0 ? due : deadline) - System.nanoTime();
-                        return left > 0 ? Mono.delay(Duration.ofNanos(left)).then()
-                                : Mono.<Void>error(timedOut(source, received.get(), deadline));
-                    })
-                    .repeat()
-                    .takeUntilOther(ended.asMono())
-                    .cast(String.class);
-            return Flux.merge(noted, watch);
-        });
+    private void waitIdleFromNowOn(Connection connection) {
+        if (timeouts.idle().equals(timeouts.firstByte())) {
+            return;
+        }
+        ChannelPipeline pipeline = connection.channel().pipeline();
+        try {
+            pipeline.replace(NettyPipeline.ResponseTimeoutHandler, NettyPipeline.ResponseTimeoutHandler,
+                    new ReadTimeoutHandler(timeouts.idle().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        catch (NoSuchElementException ended) {
+            // The response is over: there is no next chunk to wait for.
+        }
     }
 
-    private UpstreamException timedOut(String source, boolean received, long deadline) {
-        if (System.nanoTime() - deadline >= 0) {
-            return UpstreamException.timeout(source, "end of stream", timeouts.total());
-        }
-        return received ? UpstreamException.timeout(source, "next chunk", timeouts.idle())
-                : UpstreamException.timeout(source, "first chunk", timeouts.firstByte());
+    /**
+     * The whole call, retries and their waits included, within the total timeout: one timer a call, which
+     * cuts the stream short when it goes off, and nothing a chunk.
+     */
+    private Flux<String> withinDeadline(String source, Flux<String> call) {
+        return Flux.defer(() -> {
+            AtomicBoolean expired = new AtomicBoolean();
+            Mono<Long> deadline = Mono.delay(timeouts.total()).doOnNext(tick -> expired.set(true));
+            return call.takeUntilOther(deadline).concatWith(Mono.defer(() -> expired.get()
+                    ? Mono.error(UpstreamException.timeout(source, "end of stream", timeouts.total()))
+                    : Mono.empty()));
+        });
     }
 
     private HttpClient.ResponseReceiver<?> post(ChatCompletionRequest request, boolean stream,

@@ -106,6 +106,41 @@ class HttpUpstreamTest {
     }
 
     @Test
+    void onceAChunkCameTheStreamWaitsTheIdleTimeoutNotTheFirstBytesOne() {
+        HttpUpstream patient = upstream(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(10),
+                Duration.ofMillis(300), Duration.ofSeconds(20)));
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+                .withChunkedDribbleDelay(2, 2000)
+                .withBody(UpstreamBodies.stream("m", List.of("a", "b", "c"), 1))));
+
+        StepVerifier.create(patient.stream(request.asStreamWithUsage()))
+                .thenConsumeWhile(chunk -> true)
+                .expectErrorMessage("up/m timed out: no next chunk within 300 ms")
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aStreamThatKeepsComingButNeverEndsStopsAtTheTotalTimeout() {
+        HttpUpstream hurried = upstream(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofMillis(1500)));
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+                .withChunkedDribbleDelay(10, 4000)
+                .withBody(UpstreamBodies.stream("m", List.of("a", "b", "c", "d", "e", "f", "g", "h"), 1))));
+
+        StepVerifier.create(hurried.stream(request.asStreamWithUsage()))
+                .thenConsumeWhile(chunk -> true)
+                .expectErrorMessage("up/m timed out: no end of stream within 1500 ms")
+                .verify(Duration.ofSeconds(5));
+        server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+    }
+
+    private static HttpUpstream upstream(Timeouts timeouts) {
+        ProviderSettings settings = new ProviderSettings(server.baseUrl() + "/v1", "sk-up", null, timeouts, null, null,
+                null, null);
+        return HttpUpstream.create("up", settings, HttpClient.create(), JsonMapper.builder().build());
+    }
+
+    @Test
     void anErrorObjectOrNothingUnderStatus200IsAnError() {
         server.stubFor(post(urlEqualTo(PATH)).willReturn(okJson(UpstreamBodies.error("quota exceeded", "billing"))));
         StepVerifier.create(upstream.complete(request))
