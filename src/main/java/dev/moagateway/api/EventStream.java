@@ -18,9 +18,10 @@ import reactor.util.concurrent.Queues;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes server-sent events, each flushed as it comes. A chat-completions stream always ends with
- * {@code data: [DONE]}. A failure before anything was written propagates, so the client gets a real HTTP
- * status; after that, it becomes the protocol's in-band failure (for chat completions a
+ * Writes server-sent events as they come. Reactor Netty flushes once it has written all it was given: the events
+ * one upstream read brought leave in one write, and none waits for another. A chat-completions stream always
+ * ends with {@code data: [DONE]}. A failure before anything was written propagates, so the client gets a real
+ * HTTP status; after that, it becomes the protocol's in-band failure (for chat completions a
  * {@code data: {"error": ...}} event, then {@code [DONE]}), so SDKs raise instead of showing a truncated answer
  * as complete.
  */
@@ -57,8 +58,8 @@ final class EventStream {
                 .contentType(MediaType.TEXT_EVENT_STREAM)
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
-                .body((message, context) -> message.writeAndFlushWith(frames
-                        .map(frame -> Mono.just(message.bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8))))));
+                .body((message, context) -> message.writeWith(frames
+                        .map(frame -> message.bufferFactory().wrap(frame.getBytes(StandardCharsets.UTF_8)))));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.moagateway.api;
 
+import java.time.Duration;
 import java.util.List;
 
 import dev.moagateway.testing.GatewayTest;
@@ -7,6 +8,7 @@ import dev.moagateway.testing.UpstreamBodies;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The bytes of a mixture's stream, as an OpenAI client reads them. */
@@ -69,5 +71,27 @@ class StreamWireFormatTest extends GatewayTest {
                 .expectBody(String.class).returnResult().getResponseBody();
 
         assertThat(body).doesNotContain("usage").contains("\"finish_reason\":\"stop\"").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void eachChunkReachesTheClientWithoutWaitingForTheNext() {
+        respond("halting", aResponse().withHeader("Content-Type", "text/event-stream")
+                .withChunkedDribbleDelay(2, 2000)
+                .withBody(UpstreamBodies.stream("halting", List.of("First", " then", " more."), 1)));
+
+        List<Long> arrivals = web().post().uri("/v1/chat/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("""
+                        {"model":"fake/halting","stream":true,"messages":[{"role":"user","content":"Go"}]}""")
+                .exchange()
+                .expectStatus().isOk()
+                .returnResult(String.class).getResponseBody()
+                .map(data -> System.nanoTime())
+                .collectList().block(Duration.ofSeconds(10));
+
+        // The upstream sends half its events, then the rest a second later: the first half must not wait for it.
+        assertThat(arrivals).hasSizeGreaterThan(2);
+        assertThat(Duration.ofNanos(arrivals.get(arrivals.size() - 1) - arrivals.get(0)))
+                .isGreaterThan(Duration.ofMillis(500));
     }
 }
