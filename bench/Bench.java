@@ -380,22 +380,26 @@ public class Bench {
 
     /**
      * What streams cost the process PID: STREAMS streams of MODEL from URL, CONCURRENCY at a time, and the
-     * process's CPU time (user + system) over them, per stream and per chunk of content.
+     * process's CPU time (user + system) over them, per stream and per chunk of content, and the streams
+     * completed a second.
      */
     static void streamCost(long pid, int clockTicks, String label, String url, String model, int streams,
             int concurrency) {
         String body = "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
                 + "\"Hi\"}]}";
         long before = cpuTicks(pid);
+        long start = System.nanoTime();
         List<AnswerResult> results = Flux.range(0, streams)
                 .flatMap(i -> streamed(url, body, AnswerResult::new), concurrency).collectList().block();
+        double seconds = (System.nanoTime() - start) / 1e9;
         long ticks = cpuTicks(pid) - before;
         List<AnswerResult> ok = results.stream().filter(AnswerResult::ok).toList();
         long chunks = ok.stream().mapToLong(result -> result.tokens).sum();
         double micros = ticks * 1e6 / clockTicks;
-        System.out.printf("  %-26s c=%-3d %5d streams, %d failed, %5.1f chunks each: CPU %6.0f µs a stream, %5.2f µs "
-                + "a chunk%n", label, concurrency, streams, streams - ok.size(), (double) chunks / Math.max(1, ok.size()),
-                micros / Math.max(1, ok.size()), micros / Math.max(1, chunks));
+        System.out.printf("  %-26s c=%-3d %5d streams, %d failed, %5.1f chunks each, %5.0f streams/s: CPU %6.0f µs a "
+                + "stream, %5.2f µs a chunk%n", label, concurrency, streams, streams - ok.size(),
+                (double) chunks / Math.max(1, ok.size()), ok.size() / seconds, micros / Math.max(1, ok.size()),
+                micros / Math.max(1, chunks));
     }
 
     /** COUNT streams of MODEL from URL open at once: the process PID's resident memory at its peak, and after. */
