@@ -170,7 +170,8 @@ public final class HttpUpstream implements Upstream {
                         return;
                     }
                     finished.compareAndSet(false, scan.finishes());
-                    if (!received.getAndSet(true)) {
+                    if (!received.get()) {
+                        received.set(true);
                         waitIdleFromNowOn(connection);
                     }
                     observe(scan, observer);
