@@ -94,9 +94,7 @@ class HttpUpstreamTest {
 
     @Test
     void aStreamThatStallsAfterItsFirstChunkTimesOutAndIsNotRetried() {
-        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
-                .withChunkedDribbleDelay(2, 3000)
-                .withBody(UpstreamBodies.stream("m", List.of("a", "b", "c"), 1))));
+        dribble(2, 3000, "a", "b", "c");
 
         StepVerifier.create(upstream.stream(request.asStreamWithUsage()))
                 .thenConsumeWhile(chunk -> true)
@@ -109,9 +107,7 @@ class HttpUpstreamTest {
     void onceAChunkCameTheStreamWaitsTheIdleTimeoutNotTheFirstBytesOne() {
         HttpUpstream patient = upstream(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(10),
                 Duration.ofMillis(300), Duration.ofSeconds(20)));
-        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
-                .withChunkedDribbleDelay(2, 2000)
-                .withBody(UpstreamBodies.stream("m", List.of("a", "b", "c"), 1))));
+        dribble(2, 2000, "a", "b", "c");
 
         StepVerifier.create(patient.stream(request.asStreamWithUsage()))
                 .thenConsumeWhile(chunk -> true)
@@ -123,15 +119,20 @@ class HttpUpstreamTest {
     void aStreamThatKeepsComingButNeverEndsStopsAtTheTotalTimeout() {
         HttpUpstream hurried = upstream(new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofMillis(1500)));
-        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
-                .withChunkedDribbleDelay(10, 4000)
-                .withBody(UpstreamBodies.stream("m", List.of("a", "b", "c", "d", "e", "f", "g", "h"), 1))));
+        dribble(10, 4000, "a", "b", "c", "d", "e", "f", "g", "h");
 
         StepVerifier.create(hurried.stream(request.asStreamWithUsage()))
                 .thenConsumeWhile(chunk -> true)
                 .expectErrorMessage("up/m timed out: no end of stream within 1500 ms")
                 .verify(Duration.ofSeconds(5));
         server.verify(1, postRequestedFor(urlEqualTo(PATH)));
+    }
+
+    /** A stream of {@code tokens} sent in {@code parts} pieces spread over {@code millis}. */
+    private static void dribble(int parts, int millis, String... tokens) {
+        server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
+                .withChunkedDribbleDelay(parts, millis)
+                .withBody(UpstreamBodies.stream("m", List.of(tokens), 1))));
     }
 
     private static HttpUpstream upstream(Timeouts timeouts) {
