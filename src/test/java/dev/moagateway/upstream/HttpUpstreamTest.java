@@ -41,9 +41,8 @@ class HttpUpstreamTest {
             server.start();
         }
         server.resetAll();
-        ProviderSettings settings = new ProviderSettings(server.baseUrl() + "/v1", "sk-up", null,
-                new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(5)), null, null, null, null);
-        upstream = HttpUpstream.create("up", settings, HttpClient.create(), JsonMapper.builder().build());
+        upstream = upstream(new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(500),
+                Duration.ofSeconds(5)));
     }
 
     @AfterAll
