@@ -38,6 +38,7 @@ class ServerSentEventsTest {
     @Test
     void joinsTheDataLinesOfOneEventAndTakesCarriageReturnsAlone() {
         assertThat(read("data: a\rdata: b\r\rdata: c\n\n", 3)).containsExactly("a\nb", "c");
+        assertThat(read("data: a\ndata:\ndata: c\n\n", 2)).containsExactly("a\n\nc");
     }
 
     @Test
