@@ -2,11 +2,12 @@
 # The benchmark: the gateway's passthrough and nginx as a plain reverse proxy, each in front of the same fast
 # fake upstream, against that upstream reached directly; then streams, concurrent streams, a mixture, what a
 # mixture stream's progress shows and when (over the fake and over the built-in demo provider), mixture strategies
-# (staircase against full aggregation, a grace against waiting for a slow proposer), memory and CPU.
-# Last, what telemetry costs: four gateways in front of the same fake, all running at once, against the fake
+# (staircase against full aggregation, a grace against waiting for a slow proposer), memory and CPU, the CPU beside
+# a relay on Reactor Netty alone (bench/BareRelay.java), the floor of the gateway's stack.
+# Last, what telemetry costs: five gateways in front of the same fake, all running at once, against the fake
 # reached directly and against the first of them, which has metrics and tracing off. The second has metrics on,
-# the third metrics, 10% of traces sampled and exported (to the fake, which counts the exports) and an access-log
-# line a request, the fourth the same with every trace sampled. Each is scraped every 5 s, as Prometheus would.
+# the third metrics and 10% of traces sampled and exported (to the fake, which counts the exports), the fourth
+# every trace, the fifth 10% and an access-log line a request. Each is scraped every 5 s, as Prometheus would.
 # Targets take turns round by round. Installs nginx and wrk from Debian's packages if they are missing.
 # The JVM compiles its hot paths while it runs, so every target gets WARMUP_SECONDS of load before anything is timed.
 # Usage: bench/run.sh [telemetry | strategies | stream-cost]   (that section alone, without nginx)
@@ -27,7 +28,9 @@ STRATEGY_REQUESTS=${STRATEGY_REQUESTS:-20}
 export FAKE_PORT=${FAKE_PORT:-9801}
 NGINX_PORT=${NGINX_PORT:-9802}
 GATEWAY_PORT=${GATEWAY_PORT:-9803}
-# The telemetry section's gateways listen on this port and the three after it.
+# The relay on Reactor Netty alone, in the stream-cost section.
+RELAY_PORT=${RELAY_PORT:-9809}
+# The telemetry section's gateways listen on this port and the four after it.
 TELEMETRY_PORT=${TELEMETRY_PORT:-9804}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")"; rm -rf "$work"' EXIT
@@ -92,18 +95,29 @@ strategies() {
 }
 
 # What streams cost the gateway at $2 (its pid $1): CPU per streamed request of 32 chunks at 64 at a time, direct
-# (the fake's CPU) and through the gateway, passthrough and mixture; resident memory with 1000 streams open.
+# (the fake's CPU), through a relay on Reactor Netty alone (the floor of the gateway's stack) and through the
+# gateway, passthrough and mixture; resident memory with 1000 streams open.
 stream_cost() {
-    local ticks
+    local ticks relay
     ticks=$(getconf CLK_TCK)
+    java @jvm.options -cp "$classpath" bench/BareRelay.java "$RELAY_PORT" "http://127.0.0.1:$FAKE_PORT" \
+        > "$work/relay.log" 2>&1 &
+    relay=$!
+    await "http://127.0.0.1:$RELAY_PORT/v1/models"
+    wrk -t2 -c64 -d"${WARMUP_SECONDS}s" -s bench/post.lua "http://127.0.0.1:$RELAY_PORT/v1/chat/completions" \
+        > /dev/null
+    bench stream-cost "$relay" "$ticks" warm-up "http://127.0.0.1:$RELAY_PORT" "mock/n=32,p=1" 16000 64 > /dev/null
     echo "what a stream costs, CPU time of the process serving it (32 chunks 1 ms apart; the mixture's three calls" \
         "stream 32 chunks each):"
     for round in 1 2; do
         bench stream-cost "$fake" "$ticks" "direct, the fake's CPU" "http://127.0.0.1:$FAKE_PORT" "mock/n=32,p=1" \
             4000 64
+        bench stream-cost "$relay" "$ticks" "Reactor Netty relay" "http://127.0.0.1:$RELAY_PORT" "mock/n=32,p=1" \
+            4000 64
         bench stream-cost "$1" "$ticks" "gateway passthrough" "$2" "mock/n=32,p=1" 4000 64
         bench stream-cost "$1" "$ticks" "gateway mixture" "$2" cost-mixture 2000 64
     done
+    kill "$relay"
     echo "the gateway's memory with 1000 streams open (20 chunks 100 ms apart):"
     bench open-streams "$1" "passthrough" "$2" "mock/n=20,p=100" 1000
     bench open-streams "$1" "mixture" "$2" open-mixture 1000
