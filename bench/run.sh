@@ -2,8 +2,8 @@
 # The benchmark: the gateway's passthrough and nginx as a plain reverse proxy, each in front of the same fast
 # fake upstream, against that upstream reached directly; then streams, concurrent streams, a mixture, what a
 # mixture stream's progress shows and when (over the fake and over the built-in demo provider), mixture strategies
-# (staircase against full aggregation, a grace against waiting for a slow proposer), memory and CPU, the CPU beside
-# a relay on Reactor Netty alone (bench/BareRelay.java), the floor of the gateway's stack.
+# (staircase against full aggregation, a grace against waiting for a slow proposer), memory and CPU, with a relay on
+# Reactor Netty alone (bench/BareRelay.java) beside the gateway as the floor of its stack.
 # Last, what telemetry costs: five gateways in front of the same fake, all running at once, against the fake
 # reached directly and against the first of them, which has metrics and tracing off. The second has metrics on,
 # the third metrics and 10% of traces sampled and exported (to the fake, which counts the exports), the fourth
